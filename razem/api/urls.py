@@ -1,0 +1,16 @@
+"""Public read-only API, version 1. Later capabilities add routers here."""
+
+from ninja import NinjaAPI
+
+from razem.api.partnerships import router as partnerships_router
+
+api = NinjaAPI(
+    title="Razem API",
+    version="1",
+    description="Publiczne API platformy Razem (tylko do odczytu). Public read-only API.",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    # The interactive docs page loads its scripts from a CDN, which the CSP forbids.
+    docs_url=None,
+)
+api.add_router("/partnerships/", partnerships_router)
