@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from razem.core import actions, pagecache, throttle
 from razem.core.forms import InvitationForm, PartnershipForm, RoleForm, SignupForm
-from razem.core.models import Invitation, Membership, Partnership, User
+from razem.core.models import Invitation, Partnership, User
 from razem.territory import maps
 
 

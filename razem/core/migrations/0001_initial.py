@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import razem.core.models
 from django.conf import settings
 from django.db import migrations, models
+
+import razem.core.models
 
 
 class Migration(migrations.Migration):

@@ -73,3 +73,9 @@ def test_partnership_page_shows_a_renamed_unit_at_once(partnership_a):
 def test_map_data_is_geojson(partnership_a):
     data = client_for(None).get(reverse("partnership_map", args=[partnership_a.slug])).json()
     assert data["type"] == "FeatureCollection"
+
+
+def test_browser_language_does_not_override_the_polish_default(db):
+    response = client_for(None).get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="pl"' in response.content.decode()
+    assert response["Content-Language"] == "pl"

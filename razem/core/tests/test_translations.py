@@ -39,6 +39,6 @@ def test_strings_written_in_polish_have_an_english_translation():
 def test_compiled_catalogue_matches_the_sources():
     catalogue = gettext.GNUTranslations(
         (LOCALE / "pl" / "LC_MESSAGES" / "django.mo").open("rb"))
-    for flags, msgid, msgstr in _entries("pl"):
+    for _flags, msgid, msgstr in _entries("pl"):
         if "\\" not in msgid and "%(counter)s" not in msgid:
             assert catalogue.gettext(msgid) == msgstr.replace('\\"', '"'), msgid
