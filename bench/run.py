@@ -20,6 +20,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import socket
 import subprocess
 import sys
@@ -326,6 +327,20 @@ def run_scenario(wrk: str, base_url: str, scenario: Scenario, duration: str) -> 
             f"{scenario.name}_p99_ms": result.p99_ms}
 
 
+def bench_rounds() -> int:
+    value = os.environ.get("BENCH_ROUNDS", "3").strip()
+    if not value.isdigit() or int(value) < 1:
+        sys.exit(f"bench: BENCH_ROUNDS must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def median_figures(results: list[dict[str, float]]) -> dict[str, float]:
+    """Per-figure median over rounds; {} when any round failed (a failure is never averaged away)."""
+    if not results or not all(results):
+        return {}
+    return {key: round(statistics.median(r[key] for r in results), 2) for key in results[0]}
+
+
 def run_figures() -> tuple[dict[str, float], list[str]]:
     """Run the FIGURES hooks in-process, with Django set up on the bench database."""
     figures: dict[str, float] = {}
@@ -421,9 +436,15 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     prepare_database()
     figures: dict[str, float] = {}
+    runs: dict[str, list[dict[str, float]]] = {s.name: [] for s in scenarios}
     with gunicorn() as base_url:
-        for scenario in scenarios:
-            figures.update(run_scenario(wrk, base_url, scenario, duration))
+        # Rounds interleave the scenarios so a burst of load from elsewhere on the
+        # machine hits all of them alike; the median of the rounds is reported.
+        for _ in range(bench_rounds()):
+            for scenario in scenarios:
+                runs[scenario.name].append(run_scenario(wrk, base_url, scenario, duration))
+    for results in runs.values():
+        figures.update(median_figures(results))
     hook_figures, failed_hooks = run_figures()
     figures.update(hook_figures)
     add_ratios(figures)

@@ -95,3 +95,16 @@ def test_unparsable_percentile_is_a_failure_not_a_crash() -> None:
     result = parse_wrk(CLEAN_RUN.replace("812.00us", "-nan"))
     assert result.p50_ms is None
     assert result.failures
+
+
+def test_median_of_rounds_ignores_one_disturbed_round() -> None:
+    from bench.run import median_figures
+
+    rounds = [{"x_rps": 100.0}, {"x_rps": 10.0}, {"x_rps": 110.0}]
+    assert median_figures(rounds) == {"x_rps": 100.0}
+
+
+def test_a_failed_round_fails_the_scenario() -> None:
+    from bench.run import median_figures
+
+    assert median_figures([{"x_rps": 100.0}, {}]) == {}

@@ -47,6 +47,8 @@ VIEWS = [
     ("members", "get", lambda p, c: reverse("members", args=[p.slug]), COORDINATOR_ONLY),
     ("partnership_settings", "get",
      lambda p, c: reverse("partnership_settings", args=[p.slug]), COORDINATOR_ONLY),
+    ("partnership_settings_post", "post",
+     lambda p, c: reverse("partnership_settings", args=[p.slug]), COORDINATOR_POST),
     ("audit_log", "get", lambda p, c: reverse("audit_log", args=[p.slug]), COORDINATOR_ONLY),
     ("invite", "post", lambda p, c: reverse("members", args=[p.slug]), COORDINATOR_POST),
     ("membership_change", "post", lambda p, c: reverse(
@@ -61,6 +63,8 @@ VIEWS = [
 
 POST_DATA = {
     "invite": {"email": "nowa.osoba@example.pl", "role": "observer"},
+    "partnership_settings_post": {"name": "Razem dla Rozwoju", "legal_form": "agreement",
+                                  "unit_codes": "1410\n1410023"},
     "membership_change": {"role": "observer"},
 }
 
