@@ -73,6 +73,11 @@ INSTALLED_APPS = [
     "csp",
     "razem.core",
     "razem.territory",
+    "razem.indicators",
+    "razem.portrait",
+    "razem.reports",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -235,4 +240,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+}
+
+# Background tasks (report generation): stored in the database and run by
+# `manage.py db_worker`, so any app process may enqueue and any worker may run.
+# Tests run them at once in-process.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
 }

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from razem.api.urls import api
 from razem.core import views
@@ -33,6 +33,9 @@ urlpatterns = [
          name="invitation_revoke"),
     path("p/<slug:slug>/ustawienia/", views.partnership_settings, name="partnership_settings"),
     path("p/<slug:slug>/dziennik-zmian/", views.audit_log, name="audit_log"),
+    path("p/<slug:slug>/dane/", include("razem.indicators.urls")),
+    path("p/<slug:slug>/portret/", include("razem.portrait.urls")),
+    path("p/<slug:slug>/raporty/", include("razem.reports.urls")),
     path("api/v1/", api.urls),
 ]
 

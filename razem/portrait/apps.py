@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortraitConfig(AppConfig):
+    name = "razem.portrait"
+    verbose_name = _("Partnership portrait")
