@@ -82,6 +82,9 @@ class ImportRun(models.Model):
     class Meta:
         ordering = ["-started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.file_name or self.get_source_display()} ({self.started_at:%Y-%m-%d %H:%M})"
+
 
 class ObservationChange(models.Model):
     """A value that a later import changed: the log the issue asks for."""
@@ -92,3 +95,42 @@ class ObservationChange(models.Model):
     new_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     old_flag = models.CharField(max_length=20, blank=True)
     new_flag = models.CharField(max_length=20, blank=True)
+
+
+class SyncState(models.Model):
+    """What the last BDL API sync stored for one variable, so the next one fetches only news."""
+
+    variable = models.OneToOneField(Variable, on_delete=models.CASCADE, related_name="sync_state")
+    # The API's own stamp of the variable's data; compared as text, equal means unchanged.
+    last_update = models.CharField(max_length=40, blank=True)
+    # Years fetched since that stamp; `all_years` when the sync asked for every year.
+    years = models.JSONField(default=list, blank=True)
+    all_years = models.BooleanField(default=False)
+    synced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("BDL API sync state")
+        verbose_name_plural = _("BDL API sync states")
+
+    def __str__(self) -> str:
+        return f"{self.variable_id} {self.last_update}"
+
+
+class PendingUpload(models.Model):
+    """An uploaded export between its preview and the coordinator's confirmation.
+
+    Kept in the database, not in the client or on one server's disk: the confirm
+    step re-reads exactly the bytes that were previewed, from any app process,
+    and only for the partnership and user who uploaded them.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    partnership = models.ForeignKey("core.Partnership", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    dataset = models.CharField(max_length=100)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.file_name
