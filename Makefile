@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench messages check-deploy clean chromium
+.PHONY: demo test install system bench messages check-deploy clean chromium
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) system
+
+# Debian libraries WeasyPrint needs for PDF reports (Pango) and a font with Polish letters.
+system:
+	@ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset && fc-list 2>/dev/null | grep -qi "DejaVu Sans" || { \
+	  pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$pkgs; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q $$pkgs; fi; }
 
 # Set up everything and serve the demo partnership at http://127.0.0.1:$(PORT).
 demo: install
@@ -21,7 +28,10 @@ demo: install
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py load_demo
 	@echo "Razem: http://127.0.0.1:$(PORT)/  (Ctrl+C kończy / stops)"
-	$(PY) -m gunicorn razem.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	@# The task worker (reports) runs beside the web server and stops with it.
+	@$(PY) manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) -m gunicorn razem.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 # The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at one.
 test: install node_modules/.installed chromium

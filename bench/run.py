@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import figures
+
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / "var" / "bench"
 RUN_DIR = BENCH_DIR / "run"
@@ -58,12 +60,18 @@ class Scenario:
 # Later issues add their page here, one entry each.
 SCENARIOS: list[Scenario] = [
     Scenario("partnership_page", "/p/razem-dla-rozwoju/"),
+    # The demo publishes its portrait, so the overview is served to anonymous visitors.
+    Scenario("portrait_overview", "/p/razem-dla-rozwoju/portret/"),
     # The cheapest response through the same middleware: the floor the page is compared to.
     Scenario("empty_view", "/health/"),
 ]
 
 # Non-HTTP benchmarks: each returns a flat {"figure_name": number}.
-FIGURES: list[Callable[[], dict[str, float]]] = []
+FIGURES: list[Callable[[], dict[str, float]]] = [
+    figures.portrait_compute,
+    figures.portrait_pdf,
+    figures.bdl_import,  # last: it empties and refills the statistics the others read
+]
 
 # Ratios printed and recorded as `<key>`: numerator / denominator figures.
 RATIOS: dict[str, tuple[str, str]] = {

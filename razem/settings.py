@@ -250,3 +250,12 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Uploads (BDL exports, later documents): larger files are refused with a message.
+RAZEM_MAX_UPLOAD_BYTES = env_int("RAZEM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = RAZEM_MAX_UPLOAD_BYTES + 1024 * 1024
+
+# GUS BDL API: the key is optional (anonymous clients get lower rate limits).
+BDL_API_KEY = env_str("BDL_API_KEY")
+BDL_API_URL = env_str("BDL_API_URL", "https://bdl.stat.gov.pl/api/v1")

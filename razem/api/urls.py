@@ -1,7 +1,9 @@
 """Public read-only API, version 1. Later capabilities add routers here."""
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
+from razem.api.indicators import router as indicators_router
 from razem.api.partnerships import router as partnerships_router
 
 api = NinjaAPI(
@@ -14,3 +16,14 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/partnerships/", partnerships_router)
+api.add_router("/partnerships/", indicators_router)
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameters(request, exc: ValidationError):
+    # Field-level details stay in English (machine-readable); the sentence is Polish.
+    return api.create_response(
+        request,
+        {"detail": "Niepoprawne parametry zapytania.", "errors": exc.errors},
+        status=400,
+    )

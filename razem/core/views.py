@@ -60,6 +60,8 @@ def _render_partnership(request: HttpRequest, partnership: Partnership) -> HttpR
     return render(request, "core/partnership.html", {
         "partnership": partnership,
         "units": units,
+        # Publication touches the partnership, so the cached page follows it.
+        "portrait_visible": request.user.has_perm("portrait.view", partnership),
         "map": SimpleLazyObject(lambda: maps.cached_map(partnership, language)),
         # Templates call callables, so the spec is built only on a cache miss.
         "map_spec": lambda: maps.map_spec(

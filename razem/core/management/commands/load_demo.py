@@ -11,9 +11,13 @@ from django.db import transaction
 from razem.core import demo
 from razem.core.actions import log_action
 from razem.core.models import LegalForm, Membership, Partnership, User
+from razem.indicators.importing import import_paths
+from razem.indicators.models import Observation
+from razem.portrait.actions import create_conclusion, set_published
 from razem.territory.models import Unit, UnitKind
 
 TERC = "teryt/TERC_2020-01-01.csv"
+BDL_EXPORTS = "bdl/exports"
 BOUNDARIES = ["boundaries/gminy_2018_wgs84.geojson", "boundaries/partnership_16_units_wgs84.geojson"]
 PARTNERSHIPS = [
     {
@@ -39,6 +43,23 @@ PARTNERSHIPS = [
 ]
 
 
+# Written by the demo coordinator; they cite indicators so readers can check them.
+DEMO_CONCLUSIONS = [
+    ("strength", "environmental_spatial",
+     "Niemal wszyscy mieszkańcy korzystają z sieci wodociągowej; to dobra podstawa do "
+     "wspólnych inwestycji w kanalizację.", ["water_supply_share"]),
+    ("weakness", "social",
+     "Liczba mieszkańców spada, a udział osób w wieku poprodukcyjnym rośnie szybciej niż w "
+     "podobnych gminach wiejskich.", ["population_change", "old_age_dependency"]),
+    ("weakness", "environmental_spatial",
+     "Sieć gazowa i kanalizacyjna obejmuje niewielką część mieszkańców.",
+     ["gas_share", "sewage_share"]),
+    ("challenge", "economic",
+     "Zatrzymać odpływ młodych mieszkańców: miejsca pracy poza rolnictwem i lepszy dojazd "
+     "do Siedlec i Białej Podlaskiej.", ["net_migration_per_1000", "unemployment_rate"]),
+]
+
+
 class Command(BaseCommand):
     help = "Loads the demo partnerships and users (idempotent; real data where the pack is found)."
 
@@ -53,6 +74,8 @@ class Command(BaseCommand):
             for spec in PARTNERSHIPS:
                 self._ensure_partnership(spec)
             self._ensure_users(password)
+            if Observation.objects.exists():
+                self._ensure_portrait()
         self._print_logins(password)
 
     def _import_data_pack(self, data_dir: Path) -> None:
@@ -71,6 +94,18 @@ class Command(BaseCommand):
         if missing:
             self.stdout.write(self.style.WARNING(
                 "Brak plików granic: " + ", ".join(missing) + ". Mapa partnerstwa będzie pusta."
+            ))
+        exports = data_dir / BDL_EXPORTS
+        if terc.exists() and exports.is_dir():
+            # Imported before the partnerships exist, so only the statistics are loaded here;
+            # a re-run finds every value unchanged and writes nothing.
+            runs = import_paths([exports])
+            changed = sum(run.created + run.updated for run in runs)
+            self.stdout.write(f"Dane GUS BDL: {len(runs)} plików, nowych lub zmienionych wartości: "
+                              f"{changed}.")
+        else:
+            self.stdout.write(self.style.WARNING(
+                f"Brak eksportów GUS BDL ({exports}): portret partnerstwa będzie bez danych."
             ))
 
     def _ensure_demo_units(self) -> None:
@@ -112,6 +147,16 @@ class Command(BaseCommand):
                 "role": spec.role,
                 "unit": Unit.objects.get(teryt=spec.unit) if spec.unit else None,
             })
+
+    def _ensure_portrait(self) -> None:
+        """Publish the demo portrait with a first set of conclusions (once)."""
+        partnership = Partnership.objects.get(slug="razem-dla-rozwoju")
+        coordinator = User.objects.get(email="koordynator@razem.demo")
+        if not partnership.diagnosis_conclusions.exists():
+            for kind, dimension, text, codes in DEMO_CONCLUSIONS:
+                create_conclusion(partnership=partnership, by=coordinator, kind=kind,
+                                  dimension=dimension, text=text, indicator_codes=codes)
+        set_published(partnership=partnership, by=coordinator, published=True)
 
     def _print_logins(self, password: str) -> None:
         self.stdout.write(self.style.SUCCESS("\nKonta demonstracyjne (hasło: %s):" % password))
