@@ -90,3 +90,37 @@ def test_the_first_sections_render_to_docx_and_pdf(small_data, partnership_a):
 
     assert render.render_docx(document)[:2] == b"PK"
     assert render.render_pdf(document)[:5] == b"%PDF-"
+
+
+def _text_of_pdf(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _text_of_docx(data: bytes) -> str:
+    import io
+
+    from docx import Document as Docx
+
+    parsed = Docx(io.BytesIO(data))
+    cells = [cell.text for table in parsed.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in parsed.paragraphs] + cells)
+
+
+def test_both_formats_open_and_hold_the_conclusions_and_the_sources(small_data, partnership_a):
+    DiagnosisConclusion.objects.create(partnership=partnership_a, kind="challenge",
+                                       text="Zatrzymać odpływ młodych mieszkańców.")
+    document = _build(partnership_a)
+    # The conclusions, the methodology and the sources, without the long indicator sections.
+    document.sections = [s for s in document.sections
+                         if s.heading in ("Wnioski z diagnozy", "Metodologia", "Źródła")]
+
+    for text in (_text_of_pdf(render.render_pdf(document)),
+                 _text_of_docx(render.render_docx(document))):
+        flat = " ".join(text.split())
+        assert "Zatrzymać odpływ młodych mieszkańców." in flat
+        assert "GUS, Bank Danych Lokalnych" in flat
+        assert "Metodologia" in flat
