@@ -46,6 +46,7 @@ DEFAULT_DURATION = "10s"
 STARTUP_TIMEOUT_S = 30.0
 POLL_INTERVAL_S = 0.1
 WARMUP_REQUESTS = 20
+WARMUP_DURATION = "3s"
 READY_PATH = "/health/"
 
 
@@ -323,6 +324,10 @@ def run_scenario(wrk: str, base_url: str, scenario: Scenario, duration: str) -> 
         print(f"bench: FAILED {scenario.name} ({scenario.path}): {problem}; "
               f"server log: {GUNICORN_LOG.relative_to(REPO)}", flush=True)
         return {}
+    # A short unmeasured load first: every gunicorn worker builds its own caches on its
+    # first requests (the portrait computes all gminas once per process), and a single
+    # warm-up request reaches only one of them.
+    run_wrk(wrk, url, WARMUP_DURATION)
     print(f"bench: {scenario.name}: wrk {duration} on {scenario.path}", flush=True)
     result = run_wrk(wrk, url, duration)
     if result.failures:
