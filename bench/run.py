@@ -20,8 +20,8 @@ import re
 import secrets
 import shutil
 import signal
-import statistics
 import socket
+import statistics
 import subprocess
 import sys
 import time

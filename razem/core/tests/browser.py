@@ -255,3 +255,29 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.fill('input[name="password"]', password)
     with page.expect_navigation():
         page.locator("main form.stacked-form button[type=submit]").click()
+
+
+@contextmanager
+def launched_chromium() -> Iterator[Any]:
+    """Headless Debian Chromium for one test module, with axe-core at hand."""
+    require_chromium()
+    require_axe()
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, and Django
+    # refuses database access from a thread with a running loop. The tests call the
+    # ORM only between browser steps, never concurrently with it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

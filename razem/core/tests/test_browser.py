@@ -9,7 +9,6 @@ they fail.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,20 +16,17 @@ import pytest
 from django.core.cache import cache
 
 from razem.core.tests.browser import (
-    CHROMIUM,
-    LAUNCH_ARGS,
     MEMBER_FILL,
     PHONE,
     DemoData,
     PageWatch,
     describe_violations,
     horizontal_overflow,
+    launched_chromium,
     load_demo_data,
     log_in,
     map_summary,
     open_context,
-    require_axe,
-    require_chromium,
     run_axe,
     switch_language,
     wait_for_charts,
@@ -63,27 +59,8 @@ MEMBER_GMINAS = 15
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require_chromium()
-    require_axe()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread, and Django
-    # refuses database access from a thread with a running loop. The tests call the
-    # ORM only between browser steps, never concurrently with it.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

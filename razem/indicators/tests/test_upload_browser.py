@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,18 +9,15 @@ import pytest
 from django.core.cache import cache
 
 from razem.core.tests.browser import (
-    CHROMIUM,
     DESKTOP,
-    LAUNCH_ARGS,
     PHONE,
     PageWatch,
     describe_violations,
     horizontal_overflow,
+    launched_chromium,
     load_demo_data,
     log_in,
     open_context,
-    require_axe,
-    require_chromium,
     run_axe,
     wide_elements,
 )
@@ -37,24 +33,8 @@ DATA = "/p/razem-dla-rozwoju/dane/"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require_chromium()
-    require_axe()
-    from playwright.sync_api import sync_playwright
-
-    # As in razem/core/tests/test_browser.py: the ORM runs only between browser steps.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                                  args=LAUNCH_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

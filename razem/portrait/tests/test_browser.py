@@ -6,7 +6,6 @@ Playwright, axe-core from npm). Skips without Chromium, except in CI.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,12 @@ from django.core.cache import cache
 
 from razem.core.models import Partnership, User
 from razem.core.tests.browser import (
-    CHROMIUM,
-    LAUNCH_ARGS,
     PageWatch,
     describe_violations,
+    launched_chromium,
     load_demo_data,
     log_in,
     open_context,
-    require_axe,
-    require_chromium,
     run_axe,
     wait_for_charts,
 )
@@ -51,24 +47,8 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require_chromium()
-    require_axe()
-    from playwright.sync_api import sync_playwright
-
-    # As in razem/core/tests/test_browser.py: the ORM is used only between browser steps.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture
