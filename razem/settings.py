@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "razem.indicators",
     "razem.portrait",
     "razem.reports",
+    "razem.surveys",
     "django_tasks",
     "django_tasks_db",
 ]
