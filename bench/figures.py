@@ -61,3 +61,10 @@ def portrait_pdf() -> dict[str, float]:
         pdf = render_pdf(document)
         seconds = time.perf_counter() - started
     return {"portrait_pdf_s": round(seconds, 3), "portrait_pdf_kb": round(len(pdf) / 1024, 1)}
+
+
+def survey_analysis() -> dict[str, float]:
+    """Weighting and every table of 100,000 synthetic responses to 30 questions."""
+    from razem.surveys.analysis import benchmark_analysis
+
+    return {"survey_analysis_s": round(min(benchmark_analysis(100_000, 30) for _ in range(3)), 3)}

@@ -71,6 +71,7 @@ SCENARIOS: list[Scenario] = [
 FIGURES: list[Callable[[], dict[str, float]]] = [
     figures.portrait_compute,
     figures.portrait_pdf,
+    figures.survey_analysis,
     figures.bdl_import,  # last: it empties and refills the statistics the others read
 ]
 
