@@ -73,6 +73,16 @@ class LegalForm(models.TextChoices):
     AGREEMENT = "agreement", _("agreement")
 
 
+class PartnershipQuerySet(models.QuerySet["Partnership"]):
+    def touch(self) -> int:
+        """Mark these partnerships changed, superseding their cached pages.
+
+        Imports of shared data (units, boundaries, statistics) call it on all
+        partnerships: every one of them may show what changed.
+        """
+        return self.update(updated_at=timezone.now())
+
+
 class Partnership(models.Model):
     """A development partnership of local governments: the tenant of the platform."""
 
@@ -91,6 +101,8 @@ class Partnership(models.Model):
     # Bumped on every change that shows on public pages; it versions cached fragments.
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("partnership")
@@ -103,7 +115,7 @@ class Partnership(models.Model):
         return reverse("partnership", args=[self.slug])
 
     def touch(self) -> None:
-        Partnership.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+        Partnership.objects.filter(pk=self.pk).touch()
 
 
 class Role(models.TextChoices):

@@ -529,7 +529,7 @@ def _sync_one(client: BdlClient, variable_id: str, years: Sequence[int] | None,
             log_action(actor=user, partnership=partnership, action="import.bdl_api",
                        obj=run, changes={"variable": code, "created": outcome.created,
                                          "updated": outcome.updated})
-            _touch_partnerships()
+            Partnership.objects.touch()
     report.run = run
     return outcome
 
@@ -643,10 +643,6 @@ def _store_rows(variable: Variable, rows: list[DataRow], units: _UnitIndex, run:
     outcome.created += len(new)
     outcome.updated += len(changed)
 
-
-def _touch_partnerships() -> None:
-    # Portrait pages cache on Partnership.updated_at, and values are shared by all.
-    Partnership.objects.update(updated_at=timezone.now())
 
 
 # --- years -------------------------------------------------------------------------

@@ -20,8 +20,10 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from razem.core.models import Partnership
 from razem.indicators.bdl_csv import BdlCsvError, BdlTable, default_dataset, flag_for, parse_bdl_csv
 from razem.indicators.models import ImportRun, Observation, ObservationChange, Source, Variable
+from razem.territory.codes import gminas_by_number
 from razem.territory.models import Unit, UnitKind
 
 # Rows per INSERT/UPDATE statement; well inside every backend's parameter limit.
@@ -72,11 +74,10 @@ def match_units(table: BdlTable, units: UnitIndex | None = None) -> UnitMatch:
     export made before the change still fits it when the number is unambiguous.
     """
     units = unit_index() if units is None else units
-    file_codes = {row.code for row in table.rows}
-    by_number: dict[str, list[str]] = {}
-    for teryt, (_pk, kind) in units.items():
-        if kind == UnitKind.GMINA and teryt not in file_codes:
-            by_number.setdefault(teryt[:6], []).append(teryt)
+    by_number = gminas_by_number(
+        (teryt for teryt, (_pk, kind) in units.items() if kind == UnitKind.GMINA),
+        {row.code for row in table.rows},
+    )
     match = UnitMatch()
     first_line: dict[int, int] = {}
     for row in table.rows:
@@ -98,7 +99,7 @@ def match_units(table: BdlTable, units: UnitIndex | None = None) -> UnitMatch:
     return match
 
 
-def _resolve(code: str, units: UnitIndex, by_number: dict[str, list[str]]) -> str | None:
+def _resolve(code: str, units: UnitIndex, by_number: dict[str, str]) -> str | None:
     if code in units:
         return code
     if len(code) != 7:
@@ -107,8 +108,7 @@ def _resolve(code: str, units: UnitIndex, by_number: dict[str, list[str]]) -> st
         return code[:2]
     if code.endswith("000") and units.get(code[:4], (0, ""))[1] == UnitKind.POWIAT:
         return code[:4]
-    candidates = by_number.get(code[:6], [])
-    return candidates[0] if len(candidates) == 1 else None
+    return by_number.get(code[:6])
 
 
 def variable_ids(table: BdlTable) -> dict[str, int]:
@@ -182,7 +182,7 @@ def import_bdl_table(
             log_action(actor=user, partnership=partnership, action="indicators.imported",
                        obj=run, changes=run_counts(run))
         if plan.changed:
-            _touch_partnerships()
+            Partnership.objects.touch()
     # Not stored: for the command's summary right after the import.
     run.renumbered = match.renumbered  # type: ignore[attr-defined]
     return run
@@ -256,12 +256,6 @@ def _update_values(rows: list[tuple[int, Decimal | None, str]], now: datetime) -
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
-
-def _touch_partnerships() -> None:
-    # Cached pages that show indicators are keyed on Partnership.updated_at.
-    from razem.core.models import Partnership
-
-    Partnership.objects.update(updated_at=timezone.now())
 
 
 # --- files ---------------------------------------------------------------------------------

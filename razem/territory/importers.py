@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from razem.core.models import Partnership
 from razem.territory import geometry as geo
+from razem.territory.codes import gminas_by_number
 from razem.territory.models import GminaType, Unit, UnitKind
 
 TERC_HEADER = ("WOJ", "POW", "GMI", "RODZ", "NAZWA", "NAZWA_DOD", "STAN_NA")
@@ -297,7 +299,7 @@ def import_teryt(path: str | Path) -> ImportReport:
             level = [row for row in terc.rows if row.kind == kind]
             _save_terc_level(level, existing, report)
         if report.changed:
-            _touch_partnerships()
+            Partnership.objects.touch()
     return report
 
 
@@ -446,10 +448,11 @@ def import_boundaries(path: str | Path) -> ImportReport:
     with transaction.atomic():
         # All units at once: a few thousand rows, and no IN list over SQLite's limits.
         units = {unit.teryt: unit for unit in Unit.objects.all()}
-        by_number = _gminas_by_number(units, {f.teryt for f in features})
+        by_number = gminas_by_number(
+            (t for t, u in units.items() if u.kind == UnitKind.GMINA), {f.teryt for f in features})
         to_update: list[Unit] = []
         for feature in features:
-            unit = units.get(feature.teryt) or by_number.get(feature.teryt[:6])
+            unit = units.get(feature.teryt) or units.get(by_number.get(feature.teryt[:6], ""))
             if unit is None:
                 report.unmatched.append(f"{feature.teryt} {feature.name}".strip())
             elif _assign_changes(unit, _boundary_values(feature)):
@@ -458,22 +461,9 @@ def import_boundaries(path: str | Path) -> ImportReport:
                 report.unchanged += 1
         _write([], to_update, BOUNDARY_FIELDS, report)
         if report.changed:
-            _touch_partnerships()
+            Partnership.objects.touch()
     return report
 
-
-def _gminas_by_number(units: dict[str, Unit], file_codes: set[str]) -> dict[str, Unit]:
-    """Gminas the file names only under their former type digit, by WWPPGG.
-
-    A gmina whose village gained town rights changes its last TERYT digit
-    (rural 2 → urban-rural 3) but keeps its territory, so a boundary file older
-    than the register still fits it. Only unambiguous numbers are used.
-    """
-    candidates: dict[str, list[Unit]] = {}
-    for teryt, unit in units.items():
-        if unit.kind == "gmina" and teryt not in file_codes:
-            candidates.setdefault(teryt[:6], []).append(unit)
-    return {number: found[0] for number, found in candidates.items() if len(found) == 1}
 
 
 def _boundary_values(feature: BoundaryFeature) -> dict[str, Any]:
@@ -516,9 +506,3 @@ def _write(to_create: list[Unit], to_update: list[Unit], fields: list[str],
     report.created += len(to_create)
     report.updated += len(to_update)
 
-
-def _touch_partnerships() -> None:
-    # Cached public pages (maps, unit lists) are keyed on Partnership.updated_at.
-    from razem.core.models import Partnership
-
-    Partnership.objects.update(updated_at=timezone.now())
