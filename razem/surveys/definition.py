@@ -403,3 +403,97 @@ def expression_problem(text: str, order: Sequence[str], current: str) -> str | N
     except expressions.ExpressionError as error:
         return error.message
     return None
+
+
+# ------------------------------------------------------------------ storage as JSON
+# Surveys keep their definition in a JSONField; this is the one place that knows the
+# shape, so the stored form can change with a data migration touching nothing else.
+
+
+def _text_data(text: Text) -> dict[str, str]:
+    return {"pl": text.pl, "en": text.en}
+
+
+def _text(data: Mapping[str, str] | None) -> Text:
+    data = data or {}
+    return Text(pl=str(data.get("pl", "")), en=str(data.get("en", "")))
+
+
+def _decimal_or_none(value: object) -> Decimal | None:
+    return None if value is None or value == "" else Decimal(str(value))
+
+
+def to_data(definition: SurveyDefinition) -> dict:
+    """The definition as JSON-compatible data (see from_data)."""
+    return {
+        "title": _text_data(definition.title),
+        "settings": {
+            "form_id": definition.settings.form_id,
+            "version": definition.settings.version,
+            "default_language": definition.settings.default_language,
+        },
+        "questions": [_question_data(question) for question in definition.questions],
+        "choice_lists": {
+            name: [{"name": c.name, "label": _text_data(c.label)} for c in choices]
+            for name, choices in definition.choice_lists.items()
+        },
+    }
+
+
+def _question_data(question: Question) -> dict:
+    return {
+        "name": question.name,
+        "type": str(question.type),
+        "label": _text_data(question.label),
+        "hint": _text_data(question.hint),
+        "required": question.required,
+        "constraint": question.constraint,
+        "constraint_message": _text_data(question.constraint_message),
+        "relevant": question.relevant,
+        "choice_list": question.choice_list,
+        "or_other": question.or_other,
+        "decimal": question.decimal,
+        "min_value": None if question.min_value is None else str(question.min_value),
+        "max_value": None if question.max_value is None else str(question.max_value),
+        "max_length": question.max_length,
+        "items": [{"name": i.name, "label": _text_data(i.label)} for i in question.items],
+    }
+
+
+def from_data(data: Mapping) -> SurveyDefinition:
+    """Rebuild a definition stored by to_data (raises KeyError/ValueError on other data)."""
+    settings = data.get("settings", {})
+    return SurveyDefinition(
+        title=_text(data.get("title")),
+        settings=Settings(
+            form_id=settings.get("form_id", ""),
+            version=settings.get("version", ""),
+            default_language=settings.get("default_language", "pl"),
+        ),
+        questions=tuple(
+            Question(
+                name=q["name"],
+                type=QuestionType(q["type"]),
+                label=_text(q.get("label")),
+                hint=_text(q.get("hint")),
+                required=bool(q.get("required", False)),
+                constraint=q.get("constraint", ""),
+                constraint_message=_text(q.get("constraint_message")),
+                relevant=q.get("relevant", ""),
+                choice_list=q.get("choice_list", ""),
+                or_other=bool(q.get("or_other", False)),
+                decimal=bool(q.get("decimal", False)),
+                min_value=_decimal_or_none(q.get("min_value")),
+                max_value=_decimal_or_none(q.get("max_value")),
+                max_length=q.get("max_length"),
+                items=tuple(
+                    MatrixItem(i["name"], _text(i.get("label"))) for i in q.get("items", ())
+                ),
+            )
+            for q in data.get("questions", ())
+        ),
+        choice_lists={
+            name: tuple(Choice(c["name"], _text(c.get("label"))) for c in choices)
+            for name, choices in data.get("choice_lists", {}).items()
+        },
+    )
