@@ -260,3 +260,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = RAZEM_MAX_UPLOAD_BYTES + 1024 * 1024
 # GUS BDL API: the key is optional (anonymous clients get lower rate limits).
 BDL_API_KEY = env_str("BDL_API_KEY")
 BDL_API_URL = env_str("BDL_API_URL", "https://bdl.stat.gov.pl/api/v1")
+
+# Survey submissions allowed per client and survey in a window, "<count>/<seconds>".
+# Generous on purpose: a school class answers from one address. The limiter keeps only
+# keyed hashes in process memory, never IP addresses at rest (razem/surveys/ratelimit.py).
+RAZEM_SURVEY_RATE_LIMIT = env_str("RAZEM_SURVEY_RATE_LIMIT", "60/600")
