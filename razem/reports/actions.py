@@ -11,7 +11,8 @@ from razem.reports.models import JobStatus, ReportJob
 
 
 def request_report(
-    *, partnership: Partnership, kind: str, format: str, language: str, by: User | None
+    *, partnership: Partnership, kind: str, format: str, language: str, by: User | None,
+    subject_id: int | None = None,
 ) -> tuple[ReportJob, bool]:
     """The pending job for this report, or a new queued one; True if new.
 
@@ -25,14 +26,15 @@ def request_report(
         # IMMEDIATE transactions already do), so two clicks make one job.
         Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
         pending = (partnership.report_jobs.pending().without_content()
-                   .filter(kind=kind, format=format, language=language).first())
+                   .filter(kind=kind, format=format, language=language,
+                           subject_id=subject_id).first())
         if pending is not None and not pending.is_stale:
             return pending, False
         if pending is not None:
             expire(pending)
         job = ReportJob.objects.create(
             partnership=partnership, kind=kind, format=format, language=language,
-            requested_by=by, message=_("Waiting for a free worker…"),
+            subject_id=subject_id, requested_by=by, message=_("Waiting for a free worker…"),
         )
         # In the same transaction: the database backend stores the task in a
         # table, so the job and its task are committed together or not at all.

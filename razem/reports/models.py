@@ -56,6 +56,9 @@ class ReportJob(models.Model):
         "core.Partnership", on_delete=models.CASCADE, related_name="report_jobs"
     )
     kind = models.CharField(_("kind"), max_length=60)
+    # The object a report is about (a survey, ...) for kinds registered with a
+    # subject loader (razem.reports.registry); NULL for reports of the whole partnership.
+    subject_id = models.PositiveIntegerField(_("subject"), null=True, blank=True)
     format = models.CharField(_("format"), max_length=8, choices=ReportFormat.choices)
     language = models.CharField(_("language"), max_length=8)
     status = models.CharField(

@@ -71,14 +71,23 @@ def _generate(job: ReportJob) -> tuple[bytes, str]:
         _update(job, progress=max(0, min(int(percent), RENDER_PROGRESS)), message=message[:500])
 
     progress(1, _("Collecting the data…"))
-    document = entry.builder(job.partnership, language=job.language, progress=progress)
+    if entry.has_subject:
+        subject = entry.load_subject(job.partnership, job.subject_id)
+        if subject is None:
+            raise ReportError(_("What this report was about no longer exists."))
+        document = entry.builder(job.partnership, language=job.language, progress=progress,
+                                 subject=subject)
+        title = f"{entry.title} {getattr(subject, 'slug', job.subject_id)}"
+    else:
+        document = entry.builder(job.partnership, language=job.language, progress=progress)
+        title = str(entry.title)
     if job.format == ReportFormat.PDF:
         progress(RENDER_PROGRESS, _("Laying out the PDF file…"))
         data = render_pdf(document)
     else:
         progress(RENDER_PROGRESS, _("Writing the DOCX file…"))
         data = render_docx(document)
-    return data, report_file_name(str(entry.title), job)
+    return data, report_file_name(title, job)
 
 
 def report_file_name(title: str, job: ReportJob) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -23,8 +24,9 @@ def _language() -> str:
 @require_GET
 def job_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = load_partnership(request, slug, "reports.view_job")
+    # Reports about one object are requested from that object's page.
     kinds = [entry for entry in registry.kinds()
-             if request.user.has_perm(entry.permission, partnership)]
+             if not entry.has_subject and request.user.has_perm(entry.permission, partnership)]
     jobs = partnership.report_jobs.without_content().select_related("requested_by")
     return render(request, "reports/job_list.html", {
         "partnership": partnership,
@@ -40,12 +42,29 @@ def request_report(request: HttpRequest, slug: str, kind: str, format: str) -> H
     entry = registry.get(kind)
     if entry is None or format not in ReportFormat.values:
         raise Http404
-    partnership = load_partnership(request, slug, entry.permission)
+    subject_id = None
+    if entry.has_subject:
+        partnership = load_partnership(request, slug, "reports.view_job")
+        subject_id = _subject_id(request)
+        subject = entry.load_subject(partnership, subject_id)
+        if subject is None:
+            raise Http404
+        if not request.user.has_perm(entry.permission, subject):
+            raise PermissionDenied
+    else:
+        partnership = load_partnership(request, slug, entry.permission)
     job, _created = actions.request_report(
         partnership=partnership, kind=kind, format=format, language=_language(),
-        by=request.user,
+        by=request.user, subject_id=subject_id,
     )
     return redirect("reports:job", slug, job.pk)
+
+
+def _subject_id(request: HttpRequest) -> int | None:
+    """The object a report is about: `przedmiot` in the form, or in the address."""
+    raw = request.POST.get("przedmiot") or request.GET.get("przedmiot") or ""
+    # isascii: str.isdigit() also accepts "²", which int() refuses.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
 
 
 @login_required
@@ -54,11 +73,14 @@ def job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     partnership = load_partnership(request, slug, "reports.view_job")
     job = get_object_or_404(partnership.report_jobs.without_content(), pk=job_id)
     entry = registry.get(job.kind)
+    subject = entry.load_subject(partnership, job.subject_id) if entry else None
     return render(request, "reports/job.html", {
         "partnership": partnership,
         "job": job,
         "title": entry.title if entry else job.kind,
-        "can_request": entry is not None and request.user.has_perm(entry.permission, partnership),
+        "subject": subject,
+        "can_request": entry is not None and request.user.has_perm(
+            entry.permission, subject if entry.has_subject else partnership),
         # A stale job is shown as failed; the next request replaces it.
         "stale": job.is_stale,
     })
