@@ -20,10 +20,14 @@ def load_survey(
 ) -> Survey:
     """Outsiders get 404, members without the right 403. Another partnership's survey id
     under this partnership's address is 404 like any unknown id."""
-    partnership = get_object_or_404(Partnership, slug=slug)
     lookup = {"pk": survey_id} if survey_id is not None else {"slug": survey_slug}
-    survey = get_object_or_404(Survey.objects.select_related("partnership"),
-                               partnership=partnership, **lookup)
+    # One query through the partnership's slug: an unknown partnership and another
+    # partnership's survey are the same 404. The definition is read through
+    # Survey.questionnaire's per-process cache; views that need the raw JSON still get
+    # it (Django loads a deferred field on first access).
+    queryset = Survey.objects.select_related("partnership").defer("definition")
+    survey = get_object_or_404(queryset, partnership__slug=slug, **lookup)
+    partnership = survey.partnership
     if perm is None or request.user.has_perm(perm, survey):
         return survey
     if not request.user.has_perm("core.view_partnership_internal", partnership):

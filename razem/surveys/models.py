@@ -109,7 +109,16 @@ class Survey(models.Model):
 
     @property
     def questionnaire(self) -> definitions.SurveyDefinition:
-        """The parsed definition, built once per instance."""
+        """The parsed definition, built once per instance.
+
+        When the instance was loaded without its definition (the scoped loader defers it:
+        it is tens of kilobytes of JSON), the parsed definition comes from a per-process
+        cache keyed on updated_at, which every save of a survey moves. The public form is
+        the busiest page of a survey, and without this it spent most of its time decoding
+        and parsing the same JSON on every response.
+        """
+        if "definition" in self.get_deferred_fields() and self.pk is not None:
+            return _cached_questionnaire(self.pk, self.updated_at)
         cached = self.__dict__.get("_questionnaire")
         if cached is None or cached[0] is not self.definition:
             cached = (self.definition, definitions.from_data(self.definition))
@@ -126,6 +135,25 @@ class Survey(models.Model):
     @property
     def is_anonymous(self) -> bool:
         return self.anonymity == Anonymity.ANONYMOUS
+
+
+# survey id -> (updated_at, parsed definition); bounded, as a process serves many surveys.
+_QUESTIONNAIRES: dict[int, tuple[object, definitions.SurveyDefinition]] = {}
+_QUESTIONNAIRES_MAX = 512
+
+
+def _cached_questionnaire(pk: int, updated_at) -> definitions.SurveyDefinition:
+    found = _QUESTIONNAIRES.get(pk)
+    if found is not None and found[0] == updated_at:
+        return found[1]
+    data, current = Survey.objects.values_list("definition", "updated_at").get(pk=pk)
+    parsed = definitions.from_data(data)
+    if len(_QUESTIONNAIRES) >= _QUESTIONNAIRES_MAX:
+        _QUESTIONNAIRES.clear()
+    # Keyed on the version read with the data, so a stale instance never fills the
+    # cache with an older definition under a newer version.
+    _QUESTIONNAIRES[pk] = (current, parsed)
+    return parsed
 
 
 class Response(models.Model):

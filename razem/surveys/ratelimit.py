@@ -1,0 +1,72 @@
+"""A per-client, per-survey limit on submitted forms (settings.RAZEM_SURVEY_RATE_LIMIT).
+
+Why: a public form without login invites scripted stuffing and guessing of one-time
+codes. The limit is generous ("60/600" by default: 60 posts per 10 minutes) because a
+school class answers from one address behind one router.
+
+Design, and why it is kept in memory:
+
+* The respondent's address is personal data, and in anonymous mode we promise to keep
+  nothing that could identify a respondent. So the address is never written anywhere:
+  the counter's key is HMAC-SHA256(address) under a random key drawn when the process
+  starts and never persisted. Nobody, the operators included, can later recompute which
+  address a key belonged to, and keys lose all meaning when the process exits.
+* Counters live in Django's cache, which this project configures as LocMemCache:
+  process memory only, nothing on disk or in the database, expiring with the window.
+* Caveat: each worker process counts on its own (and forgets on restart), so with N
+  workers a client may get up to N times the limit. That is acceptable for a brake on
+  abuse, not an accounting of it; a shared cache would make the limit exact but would
+  put the (hashed) keys outside the process.
+* The client is REMOTE_ADDR. Behind a reverse proxy it must be the real client address
+  (configure the proxy/WSGI server accordingly); otherwise all respondents share one
+  counter and the limit should be raised or disabled.
+
+Every POST to the form counts, valid or not, so guessing codes is limited as well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+
+# Drawn per process, kept only in memory (see above).
+_PROCESS_KEY = secrets.token_bytes(32)
+CACHE_PREFIX = "razem:survey-rate:"
+
+
+def parse_limit(text: str | None) -> tuple[int, int] | None:
+    """(count, seconds) from "count/seconds", or None when disabled ("0", "", invalid)."""
+    try:
+        count, seconds = (int(part) for part in (text or "").strip().split("/"))
+    except ValueError:
+        return None
+    return (count, seconds) if count > 0 and seconds > 0 else None
+
+
+def client_digest(address: str) -> str:
+    return hmac.new(_PROCESS_KEY, address.encode(), hashlib.sha256).hexdigest()
+
+
+def cache_key(survey_id: int, address: str) -> str:
+    return f"{CACHE_PREFIX}{survey_id}:{client_digest(address)}"
+
+
+def allow(request, survey) -> bool:
+    """Count one submission by this client to this survey; False once over the limit."""
+    limit = parse_limit(getattr(settings, "RAZEM_SURVEY_RATE_LIMIT", ""))
+    if limit is None:
+        return True
+    count, seconds = limit
+    key = cache_key(survey.pk, request.META.get("REMOTE_ADDR", ""))
+    # A fixed window starting at the first post: add() is a no-op while the key lives.
+    cache.add(key, 0, timeout=seconds)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=seconds)
+        used = 1
+    return used <= count
