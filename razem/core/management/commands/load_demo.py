@@ -74,6 +74,7 @@ class Command(BaseCommand):
             for spec in PARTNERSHIPS:
                 self._ensure_partnership(spec)
             self._ensure_users(password)
+            self._ensure_surveys()
             if Observation.objects.exists():
                 self._ensure_portrait()
         self._print_logins(password)
@@ -147,6 +148,13 @@ class Command(BaseCommand):
                 "role": spec.role,
                 "unit": Unit.objects.get(teryt=spec.unit) if spec.unit else None,
             })
+
+    def _ensure_surveys(self) -> None:
+        """The four template surveys of the demo, one closed with published results."""
+        from razem.surveys.demo import ensure_demo_surveys
+
+        ensure_demo_surveys(Partnership.objects.get(slug="razem-dla-rozwoju"),
+                            User.objects.get(email="koordynator@razem.demo"))
 
     def _ensure_portrait(self) -> None:
         """Publish the demo portrait with a first set of conclusions (once)."""
