@@ -5,6 +5,7 @@ from ninja.errors import ValidationError
 
 from razem.api.indicators import router as indicators_router
 from razem.api.partnerships import router as partnerships_router
+from razem.api.surveys import router as surveys_router
 
 api = NinjaAPI(
     title="Razem API",
@@ -17,6 +18,7 @@ api = NinjaAPI(
 )
 api.add_router("/partnerships/", partnerships_router)
 api.add_router("/partnerships/", indicators_router)
+api.add_router("/partnerships/", surveys_router)
 
 
 @api.exception_handler(ValidationError)
