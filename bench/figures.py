@@ -68,3 +68,70 @@ def survey_analysis() -> dict[str, float]:
     from razem.surveys.analysis import benchmark_analysis
 
     return {"survey_analysis_s": round(min(benchmark_analysis(100_000, 30) for _ in range(3)), 3)}
+
+
+EXPORT_RESPONSES = 100_000
+EXPORT_QUESTIONS = 30
+EXPORT_BATCH = 5_000
+
+
+def survey_export() -> dict[str, float]:
+    """The CSV export (codes) of 100,000 generated responses to a 30-question survey.
+
+    Timed end to end as the view streams it: the query, decoding, formatting, encoding
+    (the bytes are counted and dropped, as a socket would take them). The peak memory is
+    tracemalloc's peak of Python allocations during a second, untimed pass (tracemalloc
+    slows the code it watches): what the export itself holds, independent of the
+    process's earlier history, which is why the RSS high-water mark (ru_maxrss) is only
+    printed. The survey and its rows are deleted afterwards.
+    """
+    import itertools
+    import resource
+    import tracemalloc
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bench import survey_data
+    from razem.core.models import Partnership
+    from razem.surveys import exports
+    from razem.surveys.models import Channel, Response, Survey
+
+    partnership = Partnership.objects.get(slug=DEMO)
+    gminas = list(partnership.units.filter(kind="gmina").values_list("teryt", flat=True))
+    today = timezone.localdate()
+    survey = Survey(partnership=partnership, slug="bench-eksport", audience="resident",
+                    title="Ankieta do pomiaru eksportu", gdpr_clause="-", opens_on=today,
+                    closes_on=today)
+    survey.set_questionnaire(survey_data.definition(EXPORT_QUESTIONS))
+    survey.save()
+    try:
+        rows = survey_data.answers(survey.questionnaire, gminas, EXPORT_RESPONSES)
+        while True:
+            batch = [Response(survey=survey, answers=answers, channel=Channel.GENERATED,
+                              submitted_on=today)
+                     for answers in itertools.islice(rows, EXPORT_BATCH)]
+            if not batch:
+                break
+            with transaction.atomic():
+                Response.objects.bulk_create(batch)
+
+        def export() -> int:
+            return sum(len(piece) for piece in exports.csv_chunks(survey))
+
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        size = export()
+        seconds = time.perf_counter() - started
+        rss_growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+        tracemalloc.start()
+        try:
+            export()
+            peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+    finally:
+        survey.delete()
+    print(f"bench: survey_export: {size / 2**20:.1f} MB of CSV; RSS high-water mark grew "
+          f"{rss_growth_mb:.1f} MB during the timed pass (earlier benchmarks set it)")
+    return {"survey_export_s": round(seconds, 3), "survey_export_peak_mb": round(peak_mb, 2)}

@@ -31,8 +31,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from bench import figures
+from bench import figures, survey_submit
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / "var" / "bench"
@@ -48,6 +49,25 @@ POLL_INTERVAL_S = 0.1
 WARMUP_REQUESTS = 20
 WARMUP_DURATION = "3s"
 READY_PATH = "/health/"
+# The survey form's rate limit stays on (its code runs on every post) but far above what
+# wrk sends from one address, so it never refuses.
+SURVEY_RATE_LIMIT = "1000000/60"
+
+
+class Load(Protocol):
+    """What a scenario that posts adds to a plain GET scenario (bench/survey_submit.py)."""
+
+    def wrk_arguments(self) -> tuple[list[str], list[str]]:
+        """(wrk options such as `-s script`, arguments after the URL); called per wrk run."""
+        ...
+
+    def begin(self) -> None:
+        """Called just before the measured run."""
+        ...
+
+    def finish(self, output: str) -> tuple[dict[str, float], list[str]]:
+        """(figures, failures) from the measured run's wrk output and the database."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -56,6 +76,11 @@ class Scenario:
 
     name: str
     path: str
+    connections: int = WRK_CONNECTIONS
+    # Builds the scenario's Load from the server's base URL, once per round.
+    load: Callable[[str], Load] | None = None
+    # Figures the Load reports beside rps and latencies.
+    extra_keys: tuple[str, ...] = ()
 
 
 # Later issues add their page here, one entry each.
@@ -65,6 +90,12 @@ SCENARIOS: list[Scenario] = [
     Scenario("portrait_overview", "/p/razem-dla-rozwoju/portret/"),
     # The cheapest response through the same middleware: the floor the page is compared to.
     Scenario("empty_view", "/health/"),
+    # Valid responses posted to an open demo survey by 50 concurrent clients, each with its
+    # own submission key; every acknowledged one must be in the database afterwards.
+    Scenario("survey_submit", survey_submit.PATH, connections=50,
+             load=survey_submit.SubmitLoad.start, extra_keys=("survey_lost_responses",)),
+    # The floor for survey_submit, at the same concurrency.
+    Scenario("empty_view_c50", "/health/", connections=50),
 ]
 
 # Non-HTTP benchmarks: each returns a flat {"figure_name": number}.
@@ -72,13 +103,21 @@ FIGURES: list[Callable[[], dict[str, float]]] = [
     figures.portrait_compute,
     figures.portrait_pdf,
     figures.survey_analysis,
+    figures.survey_export,
     figures.bdl_import,  # last: it empties and refills the statistics the others read
 ]
 
 # Ratios printed and recorded as `<key>`: numerator / denominator figures.
 RATIOS: dict[str, tuple[str, str]] = {
     "partnership_page_ratio": ("partnership_page_rps", "empty_view_rps"),
+    "survey_submit_ratio": ("survey_submit_rps", "empty_view_c50_rps"),
 }
+
+# Figures that count events (a lost response) are added up over the rounds: a median
+# would hide what happened in one round.
+TOTALS: set[str] = {"survey_lost_responses"}
+# Figures that fail the run unless they are zero.
+MUST_BE_ZERO: set[str] = {"survey_lost_responses"}
 
 
 # --- wrk output parsing (pure, unit-tested in razem/core/tests/test_bench_parse.py) ---
@@ -182,6 +221,7 @@ def use_bench_environment() -> None:
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "RAZEM_SURVEY_RATE_LIMIT": SURVEY_RATE_LIMIT,
     })
     # Never benchmark (and migrate) the developer's own database by accident.
     os.environ.pop("DATABASE_URL", None)
@@ -309,18 +349,29 @@ def wrk_duration() -> str:
     return value
 
 
-def run_wrk(wrk: str, url: str, duration: str) -> WrkResult:
-    command = [wrk, f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{duration}", "--latency", url]
+def run_wrk(wrk: str, url: str, duration: str, connections: int = WRK_CONNECTIONS,
+            load: Load | None = None) -> str:
+    """wrk's output (parse it with parse_wrk; a Load's script adds its own lines)."""
+    options, arguments = load.wrk_arguments() if load else ([], [])
+    command = [wrk, f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}", "--latency",
+               *options, url, *arguments]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode:
+    if result.returncode or result.stderr.strip():
         print(result.stdout, result.stderr, sep="\n", file=sys.stderr)
-    return parse_wrk(result.stdout)
+    return result.stdout
 
 
 def run_scenario(wrk: str, base_url: str, scenario: Scenario, duration: str) -> dict[str, float]:
     """Figures of one scenario, or {} (with the reason printed) when it failed."""
     url = base_url + scenario.path
-    problem = warm_up(url)
+    try:
+        # First: a Load may create what its URL needs.
+        load = scenario.load(base_url) if scenario.load else None
+    except Exception as error:  # noqa: BLE001 - reported as this scenario's failure.
+        print(f"bench: FAILED {scenario.name} ({scenario.path}): {error!r}; "
+              f"server log: {GUNICORN_LOG.relative_to(REPO)}", flush=True)
+        return {}
+    problem = warm_up(url)  # A GET, also for a posting scenario: its form must be served.
     if problem:
         print(f"bench: FAILED {scenario.name} ({scenario.path}): {problem}; "
               f"server log: {GUNICORN_LOG.relative_to(REPO)}", flush=True)
@@ -328,17 +379,23 @@ def run_scenario(wrk: str, base_url: str, scenario: Scenario, duration: str) -> 
     # A short unmeasured load first: every gunicorn worker builds its own caches on its
     # first requests (the portrait computes all gminas once per process), and a single
     # warm-up request reaches only one of them.
-    run_wrk(wrk, url, WARMUP_DURATION)
-    print(f"bench: {scenario.name}: wrk {duration} on {scenario.path}", flush=True)
-    result = run_wrk(wrk, url, duration)
-    if result.failures:
-        print(f"bench: FAILED {scenario.name} ({scenario.path}): {', '.join(result.failures)}")
+    run_wrk(wrk, url, WARMUP_DURATION, scenario.connections, load)
+    if load:
+        load.begin()
+    print(f"bench: {scenario.name}: wrk -c{scenario.connections} {duration} on {scenario.path}",
+          flush=True)
+    output = run_wrk(wrk, url, duration, scenario.connections, load)
+    result = parse_wrk(output)
+    extra, failures = load.finish(output) if load else ({}, [])
+    failures = result.failures + failures
+    if failures:
+        print(f"bench: FAILED {scenario.name} ({scenario.path}): {', '.join(failures)}")
         return {}
     assert result.requests_per_s is not None and result.p50_ms is not None
     assert result.p99_ms is not None
     return {f"{scenario.name}_rps": result.requests_per_s,
             f"{scenario.name}_p50_ms": result.p50_ms,
-            f"{scenario.name}_p99_ms": result.p99_ms}
+            f"{scenario.name}_p99_ms": result.p99_ms, **extra}
 
 
 def bench_rounds() -> int:
@@ -349,10 +406,12 @@ def bench_rounds() -> int:
 
 
 def median_figures(results: list[dict[str, float]]) -> dict[str, float]:
-    """Per-figure median over rounds; {} when any round failed (a failure is never averaged away)."""
+    """Per-figure median over rounds (the sum for TOTALS); {} when any round failed (a
+    failure is never averaged away)."""
     if not results or not all(results):
         return {}
-    return {key: round(statistics.median(r[key] for r in results), 2) for key in results[0]}
+    return {key: sum(r[key] for r in results) if key in TOTALS
+            else round(statistics.median(r[key] for r in results), 2) for key in results[0]}
 
 
 def run_figures() -> tuple[dict[str, float], list[str]]:
@@ -384,7 +443,8 @@ def add_ratios(figures: dict[str, float]) -> None:
 
 
 def scenario_keys(scenarios: list[Scenario]) -> set[str]:
-    return {f"{s.name}_{suffix}" for s in scenarios for suffix in ("rps", "p50_ms", "p99_ms")}
+    keys = {f"{s.name}_{suffix}" for s in scenarios for suffix in ("rps", "p50_ms", "p99_ms")}
+    return keys | {key for s in scenarios for key in s.extra_keys}
 
 
 def print_table(scenarios: list[Scenario], figures: dict[str, float]) -> None:
@@ -396,6 +456,8 @@ def print_table(scenarios: list[Scenario], figures: dict[str, float]) -> None:
             continue
         rps, p50, p99 = (figures[f"{name}_{key}"] for key in ("rps", "p50_ms", "p99_ms"))
         print(f"{name:<24}{rps:>12.1f}{p50:>10.2f}{p99:>10.2f}")
+        for key in scenario.extra_keys:
+            print(f"  {key}: {figures[key]:g}")
     for ratio, (numerator, denominator) in RATIOS.items():
         if ratio in figures:
             print(f"\n{ratio} = {numerator} / {denominator} = {figures[ratio]:.3f}")
@@ -465,6 +527,7 @@ def main(argv: list[str]) -> int:
     print_table(scenarios, figures)
     merge_latest(figures, stale_keys(scenarios, figures))
     failed = [s.name for s in scenarios if f"{s.name}_rps" not in figures] + failed_hooks
+    failed += [f"{key} = {figures[key]:g}" for key in sorted(MUST_BE_ZERO) if figures.get(key)]
     if failed:
         print(f"bench: FAILED: {', '.join(failed)}")
         return 1

@@ -1,12 +1,48 @@
-"""Placeholder: replaced by the helper that owns this module."""
+"""Downloads of a survey's responses (CSV, XLSX) for the partnership's contributors."""
 
-from django.http import Http404
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from razem.core.actions import log_action
+from razem.surveys import exports
+from razem.surveys.loading import load_survey
+from razem.surveys.models import Survey
 
 
+def _log(request: HttpRequest, survey: Survey, kind: str) -> None:
+    # Raw answers leave the system here: who took them and when stays on record.
+    log_action(actor=request.user, partnership=survey.partnership, action="survey.exported",
+               obj=survey, changes={"format": [None, kind]})
 
-def export_csv(request, slug, **kwargs):
-    raise Http404
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest, slug: str, survey_id: int) -> StreamingHttpResponse:
+    survey = load_survey(request, slug, survey_id=survey_id, perm="surveys.export")
+    labels = request.GET.get("etykiety") == "1"
+    chunks = exports.csv_chunks(survey, labels=labels)
+    _log(request, survey, "csv (labels)" if labels else "csv")
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, exports.file_name(survey, "csv", labels=labels))
+    # Respondents' answers: never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
-def export_xlsx(request, slug, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest, slug: str, survey_id: int) -> FileResponse:
+    survey = load_survey(request, slug, survey_id=survey_id, perm="surveys.export")
+    workbook = exports.xlsx_file(survey)
+    _log(request, survey, "xlsx")
+    response = FileResponse(
+        workbook, as_attachment=True, filename=exports.file_name(survey, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
