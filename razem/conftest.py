@@ -85,3 +85,12 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium for the browser tests, one per test module."""
+    from razem.core.tests.browser import launched_chromium
+
+    with launched_chromium() as chromium:
+        yield chromium

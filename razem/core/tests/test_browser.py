@@ -9,8 +9,6 @@ they fail.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -22,7 +20,6 @@ from razem.core.tests.browser import (
     PageWatch,
     describe_violations,
     horizontal_overflow,
-    launched_chromium,
     load_demo_data,
     log_in,
     map_summary,
@@ -55,12 +52,6 @@ INTERNAL_PAGES = [
 ]
 # The 15 member gminas are drawn (the member powiat is listed in the table only).
 MEMBER_GMINAS = 15
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture

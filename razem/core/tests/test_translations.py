@@ -10,7 +10,10 @@ LOCALE = Path(__file__).resolve().parents[2] / "locale"
 
 
 def _entries(language: str) -> list[tuple[str, str, str]]:
-    """(flags, msgid, msgstr) of every entry but the header; plural entries use msgstr[0]."""
+    """(flags, msgid, msgstr) of every entry but the header; plural entries use msgstr[0].
+
+    An entry with a context (msgctxt) has the msgid "<context>\x04<msgid>", the key
+    under which gettext's catalogue stores it."""
     text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     entries = []
     for block in text.split("\n\n")[1:]:
@@ -19,6 +22,9 @@ def _entries(language: str) -> list[tuple[str, str, str]]:
         flags = " ".join(re.findall(r"^#,(.*)$", block, re.M))
         msgid = "".join(re.findall(r'"(.*)"', re.search(r"^msgid ((?:\".*\"\n?)+)", block, re.M)
                                    .group(1)))
+        context = re.search(r'^msgctxt "(.*)"', block, re.M)
+        if context:
+            msgid = f"{context.group(1)}\x04{msgid}"
         found = re.search(r"^msgstr(?:\[0\])? ((?:\".*\"\n?)+)", block, re.M)
         entries.append((flags, msgid, "".join(re.findall(r'"(.*)"', found.group(1)))))
     return entries

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -14,7 +12,6 @@ from razem.core.tests.browser import (
     PageWatch,
     describe_violations,
     horizontal_overflow,
-    launched_chromium,
     load_demo_data,
     log_in,
     open_context,
@@ -29,12 +26,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "razem-demo-2026"
 COORDINATOR = "koordynator@razem.demo"
 DATA = "/p/razem-dla-rozwoju/dane/"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ Playwright, axe-core from npm). Skips without Chromium, except in CI.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -18,7 +16,6 @@ from razem.core.models import Partnership, User
 from razem.core.tests.browser import (
     PageWatch,
     describe_violations,
-    launched_chromium,
     load_demo_data,
     log_in,
     open_context,
@@ -43,12 +40,6 @@ PAGES = [
     f"/p/{SLUG}/portret/kandydaci/",
     f"/p/{SLUG}/portret/metodologia/",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture
