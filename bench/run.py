@@ -295,7 +295,7 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 def gunicorn() -> Iterator[str]:
     """A production gunicorn on a free loopback port; yields its base URL."""
     port = free_port()
-    workers = 2 * (os.cpu_count() or 1)
+    workers = int(os.environ.get("BENCH_WORKERS") or 2 * (os.cpu_count() or 1))
     # No --access-logfile: gunicorn then writes no access log, which would cost time per request.
     # No control socket: its default path is shared by every gunicorn of this user, so a
     # bench beside another gunicorn (make demo, a second bench) would take over its socket.
@@ -418,7 +418,8 @@ def run_figures() -> tuple[dict[str, float], list[str]]:
     """Run the FIGURES hooks in-process, with Django set up on the bench database."""
     figures: dict[str, float] = {}
     failed: list[str] = []
-    if not FIGURES:
+    # BENCH_FIGURES=0 skips them for a quick look at the HTTP scenarios alone.
+    if not FIGURES or os.environ.get("BENCH_FIGURES", "1") == "0":
         return figures, failed
     import django
 

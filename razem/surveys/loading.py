@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from django.core.exceptions import PermissionDenied
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -43,3 +47,34 @@ def load_partnership_for_surveys(request: HttpRequest, slug: str, perm: str) -> 
     if not request.user.has_perm("core.view_partnership_internal", partnership):
         raise Http404
     raise PermissionDenied
+
+
+# (partnership slug, survey slug) -> (monotonic expiry, survey). The public form is the
+# one page thousands of respondents hit in a short time; looking the survey up costs more
+# than the rest of a response's work together (Django builds the query each time). Saves
+# in this process clear the cache at once (signals below); other processes see a change
+# (an earlier closing date, codes switched on) within PUBLIC_SURVEY_TTL seconds.
+PUBLIC_SURVEY_TTL = 5.0
+_PUBLIC: dict[tuple[str, str], tuple[float, Survey]] = {}
+
+
+def load_public_survey(slug: str, survey_slug: str) -> Survey:
+    """The survey behind a public address, for pages anyone may open (read only: the
+    instance is shared by the requests of this process)."""
+    key = (slug, survey_slug)
+    found = _PUBLIC.get(key)
+    now = time.monotonic()
+    if found is not None and found[0] > now:
+        return found[1]
+    queryset = Survey.objects.select_related("partnership").defer("definition")
+    survey = get_object_or_404(queryset, partnership__slug=slug, slug=survey_slug)
+    if len(_PUBLIC) > 1024:
+        _PUBLIC.clear()
+    _PUBLIC[key] = (now + PUBLIC_SURVEY_TTL, survey)
+    return survey
+
+
+@receiver([post_save, post_delete], sender=Survey)
+@receiver([post_save, post_delete], sender=Partnership)
+def _forget_public_surveys(**kwargs) -> None:
+    _PUBLIC.clear()

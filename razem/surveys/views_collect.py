@@ -8,6 +8,7 @@ form with a Polish message, the answers kept, and a 4xx status; nothing is half-
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from datetime import date
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from razem.surveys import collect_form, collection, ratelimit
 from razem.surveys.answers import clean_answers
-from razem.surveys.loading import load_survey
+from razem.surveys.loading import load_public_survey, load_survey
 from razem.surveys.models import Channel, Response, Survey
 
 # Far above any honest form (a long text is at most 2000 characters per question);
@@ -59,6 +60,12 @@ def _closed(request: HttpRequest, survey: Survey, today: date) -> HttpResponse:
     return _notice(request, survey, heading, message, status=403)
 
 
+@lru_cache(maxsize=1024)
+def _thanks_url(slug: str, survey_slug: str) -> str:
+    # Every accepted response redirects here; resolving the address once is enough.
+    return reverse("surveys:thanks", args=[slug, survey_slug])
+
+
 def _too_large(request: HttpRequest) -> bool:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_FORM_BYTES
@@ -68,7 +75,7 @@ def _too_large(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, slug: str, survey: str) -> HttpResponse:
-    return _respond(request, load_survey(request, slug, survey_slug=survey))
+    return _respond(request, load_public_survey(slug, survey))
 
 
 def _respond(request: HttpRequest, survey: Survey) -> HttpResponse:
@@ -107,7 +114,7 @@ def _respond(request: HttpRequest, survey: Survey) -> HttpResponse:
             code_error = error.message
         else:
             return HttpResponseRedirect(
-                reverse("surveys:thanks", args=[survey.partnership.slug, survey.slug]),
+                _thanks_url(survey.partnership.slug, survey.slug),
                 status=303)
     questions, summary = collect_form.build(definition, gminas, request.POST, errors)
     if code_error:
@@ -120,7 +127,7 @@ def _respond(request: HttpRequest, survey: Survey) -> HttpResponse:
 
 @require_GET
 def thanks(request: HttpRequest, slug: str, survey: str) -> HttpResponse:
-    survey_obj = load_survey(request, slug, survey_slug=survey)
+    survey_obj = load_public_survey(slug, survey)
     return render(request, "surveys/thanks.html",
                   {"survey": survey_obj, "title": _title(survey_obj)})
 
