@@ -47,9 +47,11 @@ WIDGETS = {
     T.NOTE: "note",
 }
 # Seconds a respondent typically needs, for the estimate shown above the form.
-SECONDS = {T.LONG_TEXT: 60, T.SHORT_TEXT: 25, T.RANKING: 40, T.NOTE: 5}
-SECONDS_PER_MATRIX_ITEM = 8
-SECONDS_DEFAULT = 12
+# Reading and answering time, on the slow side: a respondent told 8 minutes who needs 15
+# gives up half-way; one told 15 who needs 12 does not mind.
+SECONDS = {T.LONG_TEXT: 90, T.SHORT_TEXT: 30, T.RANKING: 60, T.NOTE: 10}
+SECONDS_PER_MATRIX_ITEM = 10
+SECONDS_DEFAULT = 20
 
 
 @dataclass

@@ -327,13 +327,13 @@ RESIDENT_INTRO = Text(
     "Chcemy, żeby odpowiadała na potrzeby mieszkańców, dlatego pytamy o ocenę życia w gminie, "
     "usług publicznych i o to, w co warto inwestować.\n\n"
     "Ankieta jest anonimowa: nie pytamy o imię, nazwisko ani adres, a wyniki pokażemy tylko "
-    "w zestawieniach zbiorczych. Wypełnienie zajmie około 15 minut. Pytania oznaczone jako "
+    "w zestawieniach zbiorczych. Pytania oznaczone jako "
     "obowiązkowe wymagają odpowiedzi, pozostałe można pominąć.",
     "The gminas of our partnership are preparing a joint development strategy for the coming "
     "years. We want it to meet residents' needs, so we ask how you rate life in the gmina and "
     "its public services, and what is worth investing in.\n\n"
     "The survey is anonymous: we do not ask for your name or address, and results are shown "
-    "only in aggregate. It takes about 15 minutes. Required questions are marked; all others "
+    "only in aggregate. Required questions are marked; all others "
     "may be skipped.",
 )
 
@@ -522,15 +522,14 @@ YOUTH_INTRO = Text(
     "w okolicy albo do niej wrócisz.\n\n"
     "Ankieta jest anonimowa: nie pytamy o imię ani nazwisko, a wyniki pokażemy tylko "
     "w zestawieniach zbiorczych. Jeśli dostajesz kartę z kodem, kod służy tylko do tego, "
-    "żeby każda osoba odpowiedziała raz; nie łączymy go z odpowiedziami. Wypełnienie zajmie "
-    "około 15 minut.",
+    "żeby każda osoba odpowiedziała raz; nie łączymy go z odpowiedziami.",
     "This survey is for pupils in the final year of secondary school. The gminas of our "
     "partnership are preparing a joint development strategy and want to know your plans "
     "for the future, what you rate well, what is missing and what could make you stay in the "
     "area or come back.\n\n"
     "The survey is anonymous: we do not ask for your name, and results are shown only in "
     "aggregate. If you received a card with a code, the code only makes sure everyone answers "
-    "once; it is never linked to your answers. It takes about 15 minutes.",
+    "once; it is never linked to your answers.",
 )
 
 
@@ -700,15 +699,13 @@ LEADER_INTRO = Text(
     "organizacji pozarządowych, kół gospodyń wiejskich i ochotniczych straży pożarnych. "
     "Gminy naszego partnerstwa przygotowują wspólną strategię rozwoju i chcą poznać Twoją "
     "ocenę sytuacji, możliwości współpracy i przeszkód, które trzeba pokonać.\n\n"
-    "Ankieta jest anonimowa, a wyniki pokażemy tylko w zestawieniach zbiorczych. Wypełnienie "
-    "zajmie około 15 minut.",
+    "Ankieta jest anonimowa, a wyniki pokażemy tylko w zestawieniach zbiorczych.",
     "This survey is for people who work for their local communities: councillors, village "
     "heads, local government staff, heads of schools and institutions, and representatives of "
     "NGOs, rural women's circles and volunteer fire brigades. The gminas of our partnership "
     "are preparing a joint development strategy and want to hear your view of the situation, "
     "the chances for cooperation and the obstacles to overcome.\n\n"
-    "The survey is anonymous, and results are shown only in aggregate. It takes about "
-    "15 minutes.",
+    "The survey is anonymous, and results are shown only in aggregate.",
 )
 
 
@@ -872,13 +869,13 @@ BUSINESS_INTRO = Text(
     "wspólną strategię rozwoju i chcą wiedzieć, co ułatwia, a co utrudnia prowadzenie "
     "działalności, jakich pracowników brakuje i czego firmy oczekują od samorządu.\n\n"
     "Ankieta jest anonimowa: nie pytamy o nazwę firmy ani NIP, a wyniki pokażemy tylko "
-    "w zestawieniach zbiorczych. Wypełnienie zajmie około 15 minut.",
+    "w zestawieniach zbiorczych.",
     "This survey is for owners and managers of firms and farms in our partnership's area. The "
     "gminas are preparing a joint development strategy and want to know what helps and what "
     "hinders running a business, which workers are missing and what firms expect from local "
     "government.\n\n"
     "The survey is anonymous: we do not ask for the firm's name or tax number, and results are "
-    "shown only in aggregate. It takes about 15 minutes.",
+    "shown only in aggregate.",
 )
 
 
