@@ -393,3 +393,18 @@ def test_csv_pieces_hold_many_rows_each(survey, gmina, monkeypatch) -> None:
     assert len(pieces) == 3  # header + 10, 10, 5: streamed, never one string of everything
     _raw, rows = read_csv(pieces)
     assert len(rows) == 26
+
+
+@pytest.mark.django_db
+def test_xlsx_of_a_survey_too_large_for_one_request_points_to_the_csv(
+    survey, gmina, coordinator, monkeypatch
+) -> None:
+    from razem.surveys import views_export
+
+    monkeypatch.setattr(views_export, "XLSX_MAX_RESPONSES", 2)
+    Response.objects.bulk_create(
+        Response(survey=survey, answers=full_answers(gmina)) for _ in range(3))
+    response = client_for(coordinator).get(xlsx_url(survey))
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "CSV" in page and csv_url(survey) in page
