@@ -1,4 +1,7 @@
-"""The scoped loader for survey views: a survey is found only through its partnership."""
+"""The scoped loader for survey views: a survey is found only through its partnership.
+
+Partnership-level survey pages (the list, creating, importing) use the project's one
+partnership loader, razem.core.views.load_partnership."""
 
 from __future__ import annotations
 
@@ -14,6 +17,12 @@ from razem.core.models import Partnership
 from razem.surveys.models import Survey
 
 
+def _surveys():
+    # The definition is read through Survey.questionnaire's per-process cache; views that
+    # need the raw JSON still get it (Django loads a deferred field on first access).
+    return Survey.objects.select_related("partnership").defer("definition")
+
+
 def load_survey(
     request: HttpRequest,
     slug: str,
@@ -26,24 +35,11 @@ def load_survey(
     under this partnership's address is 404 like any unknown id."""
     lookup = {"pk": survey_id} if survey_id is not None else {"slug": survey_slug}
     # One query through the partnership's slug: an unknown partnership and another
-    # partnership's survey are the same 404. The definition is read through
-    # Survey.questionnaire's per-process cache; views that need the raw JSON still get
-    # it (Django loads a deferred field on first access).
-    queryset = Survey.objects.select_related("partnership").defer("definition")
-    survey = get_object_or_404(queryset, partnership__slug=slug, **lookup)
+    # partnership's survey are the same 404.
+    survey = get_object_or_404(_surveys(), partnership__slug=slug, **lookup)
     partnership = survey.partnership
     if perm is None or request.user.has_perm(perm, survey):
         return survey
-    if not request.user.has_perm("core.view_partnership_internal", partnership):
-        raise Http404
-    raise PermissionDenied
-
-
-def load_partnership_for_surveys(request: HttpRequest, slug: str, perm: str) -> Partnership:
-    """For the partnership-level pages (the list, creating, importing)."""
-    partnership = get_object_or_404(Partnership, slug=slug)
-    if request.user.has_perm(perm, partnership):
-        return partnership
     if not request.user.has_perm("core.view_partnership_internal", partnership):
         raise Http404
     raise PermissionDenied
@@ -66,8 +62,7 @@ def load_public_survey(slug: str, survey_slug: str) -> Survey:
     now = time.monotonic()
     if found is not None and found[0] > now:
         return found[1]
-    queryset = Survey.objects.select_related("partnership").defer("definition")
-    survey = get_object_or_404(queryset, partnership__slug=slug, slug=survey_slug)
+    survey = get_object_or_404(_surveys(), partnership__slug=slug, slug=survey_slug)
     if len(_PUBLIC) > 1024:
         _PUBLIC.clear()
     _PUBLIC[key] = (now + PUBLIC_SURVEY_TTL, survey)

@@ -24,9 +24,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from razem.core.models import Partnership
+from razem.core.views import load_partnership
 from razem.reports.models import ReportFormat
 from razem.surveys import actions, forms, printing, qr, questionnaires
-from razem.surveys.loading import load_partnership_for_surveys, load_survey
+from razem.surveys.loading import load_survey
 from razem.surveys.models import Channel, Survey
 from razem.surveys.xlsform import XlsFormError, read_xlsform, write_xlsform
 
@@ -78,7 +79,7 @@ def _download(content: bytes, content_type: str, file_name: str, *,
 @login_required
 @require_GET
 def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = load_partnership_for_surveys(request, slug, MEMBER)
+    partnership = load_partnership(request, slug, MEMBER)
     today = timezone.localdate()
     # One query: the counts are aggregated, the long texts are not needed here.
     surveys = (partnership.surveys.annotate(response_count=Count("responses"))
@@ -117,7 +118,7 @@ def _free_slug(partnership: Partnership, base: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = load_partnership_for_surveys(request, slug, "surveys.manage")
+    partnership = load_partnership(request, slug, "surveys.manage")
     templates = questionnaires.TEMPLATES
     if request.method == "POST":
         form = forms.CreateForm(request.POST, partnership=partnership)
@@ -171,7 +172,7 @@ def _read_upload(form) -> tuple[Any, XlsFormError | None]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = load_partnership_for_surveys(request, slug, "surveys.manage")
+    partnership = load_partnership(request, slug, "surveys.manage")
     if request.method != "POST":
         form = forms.ImportForm(partnership=partnership, initial={
             **forms.default_dates(),
