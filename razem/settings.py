@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "razem.portrait",
     "razem.reports",
     "razem.surveys",
+    "razem.consultations",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -263,5 +264,7 @@ BDL_API_URL = env_str("BDL_API_URL", "https://bdl.stat.gov.pl/api/v1")
 
 # Survey submissions allowed per client and survey in a window, "<count>/<seconds>".
 # Generous on purpose: a school class answers from one address. The limiter keeps only
-# keyed hashes in process memory, never IP addresses at rest (razem/surveys/ratelimit.py).
+# keyed hashes in process memory, never IP addresses at rest (razem/core/ratelimit.py).
 RAZEM_SURVEY_RATE_LIMIT = env_str("RAZEM_SURVEY_RATE_LIMIT", "60/600")
+# Consultation comments per client and consultation: a person writes a few, not dozens.
+RAZEM_COMMENT_RATE_LIMIT = env_str("RAZEM_COMMENT_RATE_LIMIT", "10/600")

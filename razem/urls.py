@@ -36,6 +36,7 @@ urlpatterns = [
     path("p/<slug:slug>/dane/", include("razem.indicators.urls")),
     path("p/<slug:slug>/portret/", include("razem.portrait.urls")),
     path("p/<slug:slug>/raporty/", include("razem.reports.urls")),
+    path("p/<slug:slug>/konsultacje/", include("razem.consultations.urls")),
     path("p/<slug:slug>/", include("razem.surveys.urls")),
     path("api/v1/", api.urls),
 ]

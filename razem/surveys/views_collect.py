@@ -11,6 +11,7 @@ import secrets
 from functools import lru_cache
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,7 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from razem.surveys import collect_form, collection, ratelimit
+from razem.core import ratelimit
+from razem.surveys import collect_form, collection
 from razem.surveys.answers import clean_answers
 from razem.surveys.loading import load_public_survey, load_survey
 from razem.surveys.models import Channel, Response, Survey
@@ -92,7 +94,7 @@ def _respond(request: HttpRequest, survey: Survey) -> HttpResponse:
             **context, "questions": questions, "summary": summary,
             "submission_key": _new_key(), "code": "",
         })
-    if not ratelimit.allow(request, survey):
+    if not ratelimit.allow(request, f"survey:{survey.pk}", settings.RAZEM_SURVEY_RATE_LIMIT):
         return _notice(request, survey, _("Too many attempts"), _(
             "Too many forms have been sent from this connection in a short time. "
             "Please wait a few minutes and try again."), status=429)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from razem.conftest import client_for
 from razem.core.models import AuditLogEntry
-from razem.surveys import ratelimit
+from razem.core import ratelimit
 from razem.surveys.answers import post_data
 from razem.surveys.models import CodeBatch, OneTimeCode, Response
 from razem.surveys.tests.factories import make_survey, small_definition

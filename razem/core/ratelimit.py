@@ -1,4 +1,6 @@
-"""A per-client, per-survey limit on submitted forms (settings.RAZEM_SURVEY_RATE_LIMIT).
+"""A per-client limit on public forms posted without login: survey responses
+(settings.RAZEM_SURVEY_RATE_LIMIT) and consultation comments
+(settings.RAZEM_COMMENT_RATE_LIMIT).
 
 Why: a public form without login invites scripted stuffing and guessing of one-time
 codes. The limit is generous ("60/600" by default: 60 posts per 10 minutes) because a
@@ -35,7 +37,7 @@ from django.core.cache import cache
 
 # Drawn per process, kept only in memory (see above).
 _PROCESS_KEY = secrets.token_bytes(32)
-CACHE_PREFIX = "razem:survey-rate:"
+CACHE_PREFIX = "razem:rate:"
 
 
 def parse_limit(text: str | None) -> tuple[int, int] | None:
@@ -51,17 +53,18 @@ def client_digest(address: str) -> str:
     return hmac.new(_PROCESS_KEY, address.encode(), hashlib.sha256).hexdigest()
 
 
-def cache_key(survey_id: int, address: str) -> str:
-    return f"{CACHE_PREFIX}{survey_id}:{client_digest(address)}"
+def cache_key(scope: str, address: str) -> str:
+    return f"{CACHE_PREFIX}{scope}:{client_digest(address)}"
 
 
-def allow(request, survey) -> bool:
-    """Count one submission by this client to this survey; False once over the limit."""
-    limit = parse_limit(getattr(settings, "RAZEM_SURVEY_RATE_LIMIT", ""))
+def allow(request, scope: str, limit_text: str) -> bool:
+    """Count one post by this client in `scope` (e.g. "survey:12"); False once over
+    `limit_text` ("count/seconds", a setting)."""
+    limit = parse_limit(limit_text)
     if limit is None:
         return True
     count, seconds = limit
-    key = cache_key(survey.pk, request.META.get("REMOTE_ADDR", ""))
+    key = cache_key(scope, request.META.get("REMOTE_ADDR", ""))
     # A fixed window starting at the first post: add() is a no-op while the key lives.
     cache.add(key, 0, timeout=seconds)
     try:

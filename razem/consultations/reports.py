@@ -1,0 +1,5 @@
+"""Placeholder: the consultation report (sprawozdanie) is being written."""
+
+
+def register_report() -> None:
+    pass
