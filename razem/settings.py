@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "razem.reports",
     "razem.surveys",
     "razem.consultations",
+    "razem.strategy",
     "django_tasks",
     "django_tasks_db",
 ]

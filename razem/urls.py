@@ -37,6 +37,7 @@ urlpatterns = [
     path("p/<slug:slug>/portret/", include("razem.portrait.urls")),
     path("p/<slug:slug>/raporty/", include("razem.reports.urls")),
     path("p/<slug:slug>/konsultacje/", include("razem.consultations.urls")),
+    path("p/<slug:slug>/strategia/", include("razem.strategy.urls")),
     path("p/<slug:slug>/", include("razem.surveys.urls")),
     path("api/v1/", api.urls),
 ]
