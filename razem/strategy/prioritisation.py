@@ -82,13 +82,22 @@ class Problem:
             data = json.loads(text)
             if data.pop("format", None) != FORMAT:
                 raise PrioritisationError(_("This is not a ranking file exported by Razem."))
-            return cls(
-                criteria=[Criterion(**c) for c in data.pop("criteria")],
+            problem = cls(
+                criteria=[Criterion(code=str(c["code"]), name=str(c["name"]),
+                                    polarity=int(c.get("polarity", 1)),
+                                    weight=None if c.get("weight") is None else float(c["weight"]))
+                          for c in data.pop("criteria")],
                 projects=[str(p) for p in data.pop("projects")],
-                scores=[Score(**s) for s in data.pop("scores")],
-                methods=tuple(data.pop("methods", METHODS)),
+                scores=[Score(unit=str(s["unit"]), project=str(s["project"]),
+                              criterion=str(s["criterion"]), value=float(s["value"]))
+                        for s in data.pop("scores")],
+                methods=tuple(str(m) for m in data.pop("methods", METHODS)),
                 **data,
             )
+            if not isinstance(problem.sensitivity_runs, int) or not isinstance(problem.seed, int):
+                raise TypeError("sensitivity_runs and seed must be integers")
+            float(problem.sensitivity_spread)
+            return problem
         except PrioritisationError:
             raise
         except (ValueError, TypeError, KeyError, AttributeError) as error:
@@ -312,3 +321,34 @@ def benchmark_problem(projects: int = 200, criteria: int = 10, units: int = 16,
                     value=float(values[u, p, c]))
               for u in range(units) for p in range(projects) for c in range(criteria)]
     return Problem(criteria=crit, projects=codes, scores=scores)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m razem.strategy.prioritisation FILE`: the ranking of an exported file,
+    computed outside the platform (reproducibility for anyone holding the file)."""
+    import sys
+
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(USE_I18N=False)
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m razem.strategy.prioritisation RANKING.json", file=sys.stderr)
+        return 2
+    with open(args[0], "rb") as handle:
+        ranking = compute(Problem.from_json(handle.read()))
+    methods = list(ranking.ranks)
+    print("project\t" + "\t".join(f"{m}_preference\t{m}_rank" for m in methods)
+          + ("\tbest\tworst\tshare_same" if ranking.stability else ""))
+    for i, project in enumerate(ranking.projects):
+        cells = [f"{ranking.preferences[m][i]:.6f}\t{ranking.ranks[m][i]:g}" for m in methods]
+        if ranking.stability:
+            st = ranking.stability[i]
+            cells.append(f"{st.best:g}\t{st.worst:g}\t{st.share_same:.3f}")
+        print(project + "\t" + "\t".join(cells))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -142,7 +142,20 @@ def test_the_exported_file_reproduces_the_ranking():
 
 
 @pytest.mark.parametrize("text", ["", "[]", '{"format": "inny"}', '{"format": "razem-ranking/1"}',
-                                  b"\xff\xfe"])
+                                  b"\xff\xfe", _problem([[1, 2]], [0.5, 0.5]).to_json().replace(
+                                      '"value": 1.0', '"value": "dużo"')])
 def test_a_broken_ranking_file_is_refused_with_a_message(text):
     with pytest.raises(PrioritisationError):
         Problem.from_json(text)
+
+
+def test_the_command_line_prints_the_ranking_of_an_exported_file(tmp_path, capsys):
+    from razem.strategy.prioritisation import main
+
+    path = tmp_path / "ranking.json"
+    path.write_text(_problem(PP_MATRIX, PP_WEIGHTS, runs=50).to_json(), encoding="utf-8")
+    assert main([str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("project\ttopsis_preference\ttopsis_rank")
+    a5 = next(line for line in lines if line.startswith("A5\t")).split("\t")
+    assert (round(float(a5[1]), 3), a5[2]) == (0.868, "1")
