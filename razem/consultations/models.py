@@ -196,8 +196,10 @@ class Consultation(models.Model):
     partnership = models.ForeignKey(
         "core.Partnership", on_delete=models.CASCADE, related_name="consultations"
     )
+    # RESTRICT, not PROTECT: a consulted version cannot be deleted on its own, but deleting
+    # the whole partnership (which takes the consultation with it) is allowed.
     version = models.ForeignKey(
-        DraftVersion, on_delete=models.PROTECT, related_name="consultations",
+        DraftVersion, on_delete=models.RESTRICT, related_name="consultations",
         verbose_name=_("consulted version"),
     )
     # The public address is /p/<partnership>/konsultacje/<slug>/.
@@ -330,10 +332,10 @@ class Comment(models.Model):
     # Set for scope "paragraph" (paragraph and its chapter) and "chapter" (chapter only);
     # always of the consulted version.
     paragraph = models.ForeignKey(
-        Paragraph, on_delete=models.PROTECT, null=True, blank=True, related_name="comments"
+        Paragraph, on_delete=models.RESTRICT, null=True, blank=True, related_name="comments"
     )
     chapter = models.ForeignKey(
-        Chapter, on_delete=models.PROTECT, null=True, blank=True, related_name="comments"
+        Chapter, on_delete=models.RESTRICT, null=True, blank=True, related_name="comments"
     )
     current_wording = models.TextField(_("current wording"), blank=True)
     proposed_wording = models.TextField(_("proposed wording"), blank=True)

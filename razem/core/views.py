@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from razem.consultations.manage_actions import running_deadlines
 from razem.core import actions, pagecache, throttle
 from razem.core.forms import InvitationForm, PartnershipForm, RoleForm, SignupForm
 from razem.core.models import Invitation, Partnership, User
@@ -62,6 +63,8 @@ def _render_partnership(request: HttpRequest, partnership: Partnership) -> HttpR
         "units": units,
         # Publication touches the partnership, so the cached page follows it.
         "portrait_visible": request.user.has_perm("portrait.view", partnership),
+        # Publishing the strategy touches the partnership too.
+        "strategy_visible": request.user.has_perm("strategy.view", partnership),
         "map": SimpleLazyObject(lambda: maps.cached_map(partnership, language)),
         # Templates call callables, so the spec is built only on a cache miss.
         "map_spec": lambda: maps.map_spec(
@@ -129,6 +132,7 @@ def partnership_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "member_count": partnership.memberships.count(),
         "pending_invitations": partnership.invitations.pending().count(),
         "units": partnership.units.order_by("kind", "name"),
+        "consultation_deadlines": running_deadlines(partnership),
     })
 
 

@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consultations', to='core.partnership')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to='consultations.draftversion', verbose_name='consulted version')),
+                ('version', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='consultations', to='consultations.draftversion', verbose_name='consulted version')),
             ],
             options={
                 'verbose_name': 'consultation',
@@ -143,11 +143,11 @@ class Migration(migrations.Migration):
                 ('hidden_at', models.DateTimeField(blank=True, null=True)),
                 ('hidden_reason', models.TextField(blank=True)),
                 ('notified_at', models.DateTimeField(blank=True, null=True)),
-                ('chapter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='comments', to='consultations.chapter')),
+                ('chapter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='comments', to='consultations.chapter')),
                 ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='consultations.consultation')),
-                ('paragraph', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='comments', to='consultations.paragraph')),
+                ('paragraph', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='comments', to='consultations.paragraph')),
             ],
             options={
                 'verbose_name': 'comment',
