@@ -15,11 +15,10 @@ from razem.strategy.models import OpinionRequest, ProjectCard, Strategy
 def _check(request: HttpRequest, partnership: Partnership, obj, perm: str) -> None:
     if request.user.has_perm(perm, obj):
         return
-    if not request.user.has_perm("strategy.view", partnership):
-        raise Http404
+    # Someone outside the partnership learns nothing from a refusal: 404, also when the
+    # strategy is published and they could read it (they asked for more than reading).
     if not request.user.has_perm("core.view_partnership_internal", partnership):
-        # Anyone may read a published strategy; changing it needs an account.
-        raise PermissionDenied
+        raise Http404
     raise PermissionDenied
 
 
