@@ -3,8 +3,10 @@
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from razem.api.consultations import router as consultations_router
 from razem.api.indicators import router as indicators_router
 from razem.api.partnerships import router as partnerships_router
+from razem.api.strategy import router as strategy_router
 from razem.api.surveys import router as surveys_router
 
 api = NinjaAPI(
@@ -19,6 +21,8 @@ api = NinjaAPI(
 api.add_router("/partnerships/", partnerships_router)
 api.add_router("/partnerships/", indicators_router)
 api.add_router("/partnerships/", surveys_router)
+api.add_router("/partnerships/", consultations_router)
+api.add_router("/partnerships/", strategy_router)
 
 
 @api.exception_handler(ValidationError)
