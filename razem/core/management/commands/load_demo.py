@@ -75,8 +75,11 @@ class Command(BaseCommand):
                 self._ensure_partnership(spec)
             self._ensure_users(password)
             self._ensure_surveys()
+            self._ensure_consultations()
             if Observation.objects.exists():
                 self._ensure_portrait()
+            # After the portrait: the strategy's goals cite its conclusions.
+            self._ensure_strategy()
         self._print_logins(password)
 
     def _import_data_pack(self, data_dir: Path) -> None:
@@ -155,6 +158,24 @@ class Command(BaseCommand):
 
         ensure_demo_surveys(Partnership.objects.get(slug="razem-dla-rozwoju"),
                             User.objects.get(email="koordynator@razem.demo"))
+
+    def _ensure_consultations(self) -> None:
+        """A concluded consultation of the diagnosis draft (report public) and an open one."""
+        from razem.consultations.demo import ensure_consultations
+
+        ensure_consultations(Partnership.objects.get(slug="razem-dla-rozwoju"),
+                             User.objects.get(email="koordynator@razem.demo"),
+                             User.objects.get(email="urzednik.losice@razem.demo"))
+
+    def _ensure_strategy(self) -> None:
+        """A published strategy draft with goals, results, a dozen ranked project cards and
+        an advisor's opinion."""
+        from razem.strategy.demo import ensure_strategy
+
+        ensure_strategy(Partnership.objects.get(slug="razem-dla-rozwoju"),
+                        User.objects.get(email="koordynator@razem.demo"),
+                        User.objects.get(email="urzednik.losice@razem.demo"),
+                        User.objects.get(email="doradca@razem.demo"))
 
     def _ensure_portrait(self) -> None:
         """Publish the demo portrait with a first set of conclusions (once)."""
