@@ -12,7 +12,7 @@ from razem.core.actions import diff, log_action
 from razem.core.models import Partnership, User
 from razem.portrait.models import DiagnosisConclusion, PortraitSettings
 
-CONCLUSION_FIELDS = ("kind", "dimension", "text", "indicator_codes", "order")
+CONCLUSION_FIELDS = ("kind", "dimension", "text", "indicator_codes", "survey_questions", "order")
 
 
 def _state(conclusion: DiagnosisConclusion) -> dict[str, Any]:
@@ -28,10 +28,11 @@ def _next_order(partnership: Partnership, kind: str) -> int:
 def create_conclusion(
     *, partnership: Partnership, by: User, kind: str, dimension: str, text: str,
     indicator_codes: list[str], order: int | None = None,
+    survey_questions: list[dict] | None = None,
 ) -> DiagnosisConclusion:
     conclusion = DiagnosisConclusion.objects.create(
         partnership=partnership, kind=kind, dimension=dimension, text=text,
-        indicator_codes=list(indicator_codes),
+        indicator_codes=list(indicator_codes), survey_questions=list(survey_questions or []),
         order=_next_order(partnership, kind) if order is None else order, created_by=by,
     )
     log_action(actor=by, partnership=partnership, action="conclusion.created", obj=conclusion,
@@ -43,10 +44,14 @@ def create_conclusion(
 def update_conclusion(
     *, conclusion: DiagnosisConclusion, by: User, kind: str, dimension: str, text: str,
     indicator_codes: list[str], order: int | None = None,
+    survey_questions: list[dict] | None = None,
 ) -> dict[str, list[Any]]:
+    """Save the changed fields; survey_questions None leaves the cited questions as they are."""
     old = _state(conclusion)
     conclusion.kind, conclusion.dimension, conclusion.text = kind, dimension, text
     conclusion.indicator_codes = list(indicator_codes)
+    if survey_questions is not None:
+        conclusion.survey_questions = list(survey_questions)
     if order is not None:
         conclusion.order = order
     elif kind != old["kind"]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from razem.indicators.catalogue import DIMENSIONS, Catalogue, load_catalogue
 from razem.portrait.models import TEXT_MAX_LENGTH, ConclusionKind
 from razem.portrait.presenters import dimension_label
+from razem.portrait.survey_questions import parse, survey_question_choices
 
 
 class ConclusionForm(forms.Form):
@@ -34,6 +35,13 @@ class ConclusionForm(forms.Form):
         label=_("Indicators it rests on"), required=False, widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("There is no indicator %(value)s in the catalogue.")},
     )
+    survey_questions = forms.MultipleChoiceField(
+        label=_("Survey questions it rests on"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Questions of the partnership's surveys whose results support it."),
+        error_messages={"invalid_choice": _("There is no question %(value)s in the "
+                                            "partnership's surveys.")},
+    )
     order = forms.IntegerField(
         label=_("Position in the list"), required=False, min_value=0, max_value=10_000,
         help_text=_("Conclusions of one kind are listed by this number; empty puts it last."),
@@ -44,7 +52,8 @@ class ConclusionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, catalogue: Catalogue | None = None, **kwargs) -> None:
+    def __init__(self, *args, catalogue: Catalogue | None = None, partnership=None,
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
         catalogue = catalogue or load_catalogue()
         language = get_language() or "pl"
@@ -55,3 +64,12 @@ class ConclusionForm(forms.Form):
             (dimension_label(d, language), [(i.code, i.name(language)) for i in indicators])
             for d, indicators in catalogue.by_dimension().items() if indicators
         ]
+        # Only this partnership's questions are choices, so a forged id is an invalid choice.
+        choices = survey_question_choices(partnership) if partnership is not None else []
+        self.fields["survey_questions"].choices = choices
+        if not choices:
+            self.fields["survey_questions"].help_text = _(
+                "The partnership has no survey yet; questions can be cited once it has one.")
+
+    def clean_survey_questions(self) -> list[dict]:
+        return [ref for ref in map(parse, self.cleaned_data["survey_questions"]) if ref]

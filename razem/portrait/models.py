@@ -58,6 +58,9 @@ class DiagnosisConclusion(models.Model):
     # Indicator codes of the catalogue the conclusion rests on (kept as codes so a
     # catalogue change never deletes a conclusion).
     indicator_codes = models.JSONField(_("indicators"), default=list, blank=True)
+    # Survey questions of the same partnership it rests on: [{"survey": id, "question": name}]
+    # (ids and names, not keys, so deleting a survey never deletes a conclusion).
+    survey_questions = models.JSONField(_("survey questions"), default=list, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

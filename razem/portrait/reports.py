@@ -17,6 +17,7 @@ from razem.core.models import Partnership
 from razem.indicators.catalogue import DIMENSIONS
 from razem.portrait import data, presenters
 from razem.portrait.models import ConclusionKind
+from razem.portrait.survey_questions import attach_cited_questions
 from razem.reports import document as doc
 from razem.reports.registry import Progress, ReportError, register
 
@@ -157,8 +158,12 @@ def _conclusions(partnership: Partnership, language: str) -> doc.Section:
     labels = {ConclusionKind.STRENGTH: _("Strengths"), ConclusionKind.WEAKNESS: _("Weaknesses"),
               ConclusionKind.CHALLENGE: _("Challenges")}
     grouped: dict[str, list[str]] = {kind: [] for kind in labels}
-    for conclusion in partnership.diagnosis_conclusions.all():
-        grouped.setdefault(conclusion.kind, []).append(conclusion.text)
+    for conclusion in attach_cited_questions(partnership.diagnosis_conclusions.all()):
+        text = conclusion.text
+        if conclusion.cited_questions:
+            text += "\n" + _("Survey questions: %(questions)s") % {
+                "questions": "; ".join(q["label"] for q in conclusion.cited_questions)}
+        grouped.setdefault(conclusion.kind, []).append(text)
     blocks: list[Any] = []
     for kind, label in labels.items():
         blocks.append(doc.Paragraph(str(label)))

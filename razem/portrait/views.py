@@ -25,6 +25,8 @@ from razem.core.models import Partnership
 from razem.core.views import load_partnership
 from razem.indicators.catalogue import DIMENSIONS, load_catalogue
 from razem.portrait import actions, candidates, data, formatting, presenters, tables
+from razem.portrait.survey_questions import attach_cited_questions
+from razem.portrait.survey_questions import value as question_value
 from razem.portrait.forms import ConclusionForm
 from razem.portrait.models import ConclusionKind, DiagnosisConclusion
 from razem.portrait.rules import settings_for
@@ -145,7 +147,7 @@ def _no_data(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 def _conclusions(partnership: Partnership, language: str) -> list[dict[str, Any]]:
     by_kind: dict[str, list[DiagnosisConclusion]] = {kind: [] for kind in ConclusionKind.values}
-    for conclusion in partnership.diagnosis_conclusions.all():
+    for conclusion in attach_cited_questions(partnership.diagnosis_conclusions.all()):
         by_kind.setdefault(conclusion.kind, []).append(conclusion)
     labels = {ConclusionKind.STRENGTH: _("Strengths"), ConclusionKind.WEAKNESS: _("Weaknesses"),
               ConclusionKind.CHALLENGE: _("Challenges")}
@@ -331,7 +333,7 @@ def candidate_list(request: HttpRequest, partnership: Partnership) -> HttpRespon
 @login_required
 def conclusions(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = load_partnership(request, slug, "portrait.change")
-    form = ConclusionForm(request.POST or None)
+    form = ConclusionForm(request.POST or None, partnership=partnership)
     if request.method == "POST":
         if form.is_valid():
             actions.create_conclusion(partnership=partnership, by=request.user,
@@ -353,8 +355,11 @@ def conclusion_edit(request: HttpRequest, slug: str, conclusion_id: int) -> Http
     conclusion = get_object_or_404(partnership.diagnosis_conclusions, pk=conclusion_id)
     initial = {"kind": conclusion.kind, "dimension": conclusion.dimension,
                "text": conclusion.text, "indicator_codes": conclusion.indicator_codes,
-               "order": conclusion.order}
-    form = ConclusionForm(request.POST or None, initial=initial)
+               "order": conclusion.order,
+               "survey_questions": [question_value(ref.get("survey"), ref.get("question"))
+                                    for ref in conclusion.survey_questions or []
+                                    if isinstance(ref, dict)]}
+    form = ConclusionForm(request.POST or None, initial=initial, partnership=partnership)
     if request.method == "POST":
         if form.is_valid():
             actions.update_conclusion(conclusion=conclusion, by=request.user, **form.cleaned_data)
