@@ -135,3 +135,71 @@ def survey_export() -> dict[str, float]:
     print(f"bench: survey_export: {size / 2**20:.1f} MB of CSV; RSS high-water mark grew "
           f"{rss_growth_mb:.1f} MB during the timed pass (earlier benchmarks set it)")
     return {"survey_export_s": round(seconds, 3), "survey_export_peak_mb": round(peak_mb, 2)}
+
+
+PAGE_WARMUP = 5
+PAGE_REQUESTS = 50
+
+
+def consultation_page() -> dict[str, float]:
+    """The public draft page of a consultation of 300 paragraphs and 2,000 comments, warm:
+    in-process (django.test.Client), p50 of PAGE_REQUESTS requests after a warm-up; and
+    the queries of one warm request (they must not grow with the number of comments)."""
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from bench import consultation_data
+    from razem.core.models import Partnership
+
+    partnership = Partnership.objects.get(slug=DEMO)
+    with consultation_data.bench_consultation(partnership) as consultation:
+        url = reverse("consultations:draft", args=[partnership.slug, consultation.slug])
+        # The bench settings allow only the loopback names, not the test client's default.
+        client = Client(HTTP_HOST="127.0.0.1")
+        for _ in range(PAGE_WARMUP):
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+        timings = []
+        for _ in range(PAGE_REQUESTS):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+    return {"consultation_page_p50_ms": round(statistics.median(timings), 2),
+            "consultation_page_queries": len(queries)}
+
+
+def consultation_report() -> dict[str, float]:
+    """The consultation report (sprawozdanie) of 2,000 comments: the Document built and
+    rendered to PDF (what a report job does); the DOCX is timed beside it."""
+    from django.utils import translation
+
+    from bench import consultation_data
+    from razem.consultations.reports import build_consultation_document
+    from razem.core.models import Partnership
+    from razem.reports.render import render_docx, render_pdf
+
+    partnership = Partnership.objects.get(slug=DEMO)
+    with consultation_data.bench_consultation(partnership) as consultation, \
+            translation.override("pl"):
+        started = time.perf_counter()
+        document = build_consultation_document(partnership, language="pl",
+                                               progress=lambda *_: None, subject=consultation)
+        built = time.perf_counter() - started
+        pdf = render_pdf(document)
+        seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        build_consultation_document(partnership, language="pl", progress=lambda *_: None,
+                                    subject=consultation)
+        render_docx(document)
+        docx_seconds = time.perf_counter() - started
+    print(f"bench: consultation_report: document built in {built:.2f} s; PDF "
+          f"{len(pdf) / 2**20:.1f} MB")
+    return {"consultation_report_s": round(seconds, 3),
+            "consultation_report_docx_s": round(docx_seconds, 3)}

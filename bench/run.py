@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from bench import figures, survey_submit
+from bench import figures, strategy_figures, survey_submit
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / "var" / "bench"
@@ -104,6 +104,9 @@ FIGURES: list[Callable[[], dict[str, float]]] = [
     figures.portrait_pdf,
     figures.survey_analysis,
     figures.survey_export,
+    figures.consultation_page,
+    figures.consultation_report,
+    strategy_figures.ranking_sensitivity,
     figures.bdl_import,  # last: it empties and refills the statistics the others read
 ]
 
