@@ -32,7 +32,6 @@ import hashlib
 import hmac
 import secrets
 
-from django.conf import settings
 from django.core.cache import cache
 
 # Drawn per process, kept only in memory (see above).
