@@ -16,22 +16,10 @@ import rules
 from razem.core import rules as core_rules
 
 
-def _partnership(obj):
-    return getattr(obj, "partnership", obj)
-
-
-def _on_partnership(predicate):
-    @rules.predicate(name=f"consultation_{predicate.name}")
-    def check(user, obj) -> bool:
-        return obj is not None and predicate.test(user, _partnership(obj))
-
-    return check
-
-
-is_member = _on_partnership(core_rules.is_member)
-is_coordinator = _on_partnership(core_rules.is_coordinator)
-is_officer = _on_partnership(core_rules.is_officer)
-is_contributor = _on_partnership(core_rules.is_contributor)
+is_member = core_rules.on_partnership(core_rules.is_member, prefix="consultation")
+is_coordinator = core_rules.on_partnership(core_rules.is_coordinator, prefix="consultation")
+is_officer = core_rules.on_partnership(core_rules.is_officer, prefix="consultation")
+is_contributor = core_rules.on_partnership(core_rules.is_contributor, prefix="consultation")
 
 
 @rules.predicate

@@ -43,6 +43,19 @@ def is_observer(user, partnership: Partnership) -> bool:
     return _role(user, partnership) == Role.OBSERVER
 
 
+def on_partnership(predicate, *, prefix: str, owner=None):
+    """`predicate` (on a Partnership) as a predicate on an object of the partnership:
+    a Survey, a Consultation, a ProjectCard... `owner(obj)` finds the partnership; by
+    default `obj.partnership`, or `obj` itself when it is the partnership."""
+    find = owner or (lambda obj: getattr(obj, "partnership", obj))
+
+    @rules.predicate(name=f"{prefix}_{predicate.name}")
+    def check(user, obj) -> bool:
+        return obj is not None and predicate.test(user, find(obj))
+
+    return check
+
+
 # Contributors change the partnership's content; observers only read it.
 is_contributor = is_coordinator | is_officer | is_advisor
 

@@ -24,13 +24,8 @@ def _partnership(obj):
         return target
     return obj
 
-
 def _on_partnership(predicate):
-    @rules.predicate(name=f"strategy_{predicate.name}")
-    def check(user, obj) -> bool:
-        return obj is not None and predicate.test(user, _partnership(obj))
-
-    return check
+    return core_rules.on_partnership(predicate, prefix="strategy", owner=_partnership)
 
 
 is_member = _on_partnership(core_rules.is_member)

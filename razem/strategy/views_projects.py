@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from razem.consultations.versioning import word_diff
 from razem.core.models import Partnership
+from razem.reports.document import format_number
 from razem.strategy import forms_projects as forms
 from razem.strategy import project_actions as actions
 from razem.strategy import timeline
@@ -52,18 +53,12 @@ def _language() -> str:
 
 
 def number_text(value: Decimal, language: str = "pl", places: int | None = None) -> str:
-    """A Decimal as text, exactly (no float on the way): "1 234 567,89" in Polish."""
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
-    thousands, point = (NBSP, ",") if language == "pl" else (",", ".")
-    integer, _sep, fraction = f"{abs(value):f}".partition(".")
-    groups = []
-    while len(integer) > 3:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    groups.insert(0, integer)
-    text = thousands.join(groups) + (point + fraction if fraction else "")
-    return ("−" if value < 0 else "") + text
+    """A Decimal as text, exactly: "1 234 567,89" in Polish. Without `places`, as many
+    decimals as the value carries. The reports' formatter, so pages and documents agree."""
+    if places is None:
+        exponent = value.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_number(value, places, language)
 
 
 def pln(value: Decimal, language: str = "pl") -> str:
