@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "razem.core.middleware.LanguageMiddleware",
+    # Before CsrfViewMiddleware, the first to read request.POST (razem/core/formdata.py).
+    "razem.core.formdata.FormDataMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
