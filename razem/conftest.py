@@ -27,6 +27,16 @@ def _fast_password_hashing() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _reset_rate_limiter():
+    # The limiter counts per process; each test starts with no posts counted.
+    from razem.core import ratelimit
+
+    ratelimit.reset()
+    yield
+    ratelimit.reset()
+
+
+@pytest.fixture(autouse=True)
 def _static_without_manifest(settings) -> None:
     # Production serves hashed files from collectstatic's manifest; tests don't run it.
     settings.STORAGES = {

@@ -36,8 +36,9 @@ def _only_new_responses(cast):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # Survey ids repeat between tests; the limiter's counters must not.
+def _fresh_cache():
+    # Survey ids repeat between tests; nothing cached for one test may leak into the next.
+    # (The rate limiter's counters are reset for every test in razem/conftest.py.)
     cache.clear()
     yield
     cache.clear()
