@@ -17,10 +17,12 @@ respondent may have answered, then changed an earlier answer).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -95,6 +97,11 @@ def _parsed(text: str) -> expressions.Expr | None:
         return None  # a saved definition was validated; never fail a respondent on it
 
 
+def _compiled(text: str) -> expressions.Compiled | None:
+    parsed = _parsed(text)
+    return None if parsed is None else expressions.compile_expression(parsed)
+
+
 def relevant(question: Question, answers: Mapping[str, object]) -> bool:
     return expressions.is_relevant(_parsed(question.relevant), answers)  # type: ignore[arg-type]
 
@@ -131,7 +138,12 @@ class _Values:
     """Posted values by field name, whatever container they came in."""
 
     def __init__(self, data: object) -> None:
-        self.data: dict[str, list[str]] = {}
+        if isinstance(data, QueryDict):
+            # A parsed request body: str keys and lists of str values already. Copying its
+            # lists (no conversion) is the whole cost of reading a posted response.
+            self.data: dict[str, list[str]] = dict(dict.items(data))
+            return
+        self.data = {}
         if hasattr(data, "getlist"):
             getlist = data.getlist  # type: ignore[attr-defined]
             pairs: Iterable = ((key, getlist(key)) for key in data)  # type: ignore[attr-defined]
@@ -156,80 +168,133 @@ class _Values:
         return self.data.keys()
 
 
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One question of a questionnaire, with what checking an answer to it needs worked
+    out once: the parsed expressions, the allowed choice names and their order."""
+
+    question: Question
+    check: Callable[[_Cleaner, _Step, _Values], None]
+    relevant: expressions.Compiled | None
+    constraint: expressions.Compiled | None
+    names: tuple[str, ...]  # the choices offered, in order
+    allowed: frozenset[str]
+    order: Mapping[str, int]
+    limit: int
+
+
+# (id(definition), id(gminas)) -> (definition, gminas, steps). Definitions and gmina lists
+# are immutable and cached per process (Survey.questionnaire, gmina_choices), so a
+# response posted to the public form reuses the plan made for the first one. The entry
+# holds both objects, so their ids cannot be reused while it exists.
+_PLANS: dict[tuple[int, int], tuple[SurveyDefinition, Sequence[Choice], tuple[_Step, ...]]] = {}
+_PLANS_LIMIT = 256
+
+
+def _plan(definition: SurveyDefinition, gminas: Sequence[Choice]) -> tuple[_Step, ...]:
+    if not isinstance(gminas, tuple):  # a caller's list could change under the cache
+        return _make_plan(definition, gminas)
+    key = (id(definition), id(gminas))
+    found = _PLANS.get(key)
+    if found is not None and found[0] is definition and found[1] is gminas:
+        return found[2]
+    steps = _make_plan(definition, gminas)
+    if len(_PLANS) >= _PLANS_LIMIT:
+        _PLANS.clear()
+    _PLANS[key] = (definition, gminas, steps)
+    return steps
+
+
+def _make_plan(definition: SurveyDefinition, gminas: Sequence[Choice]) -> tuple[_Step, ...]:
+    checks = {
+        QuestionType.LIKERT_MATRIX: _Cleaner.matrix,
+        QuestionType.MULTIPLE_CHOICE: _Cleaner.multiple,
+        QuestionType.RANKING: _Cleaner.ranking,
+        QuestionType.NUMBER: _Cleaner.number,
+        QuestionType.SHORT_TEXT: _Cleaner.text,
+        QuestionType.LONG_TEXT: _Cleaner.text,
+    }
+    steps = []
+    for question in definition.questions:
+        if question.type == QuestionType.NOTE:
+            continue
+        names = tuple(choice.name for choice in choices_for(definition, question, gminas))
+        order: dict[str, int] = {}
+        for index, name in enumerate(names):
+            order.setdefault(name, index)  # the first position, as list.index gave
+        steps.append(_Step(
+            question=question,
+            check=checks.get(question.type, _Cleaner.single),
+            relevant=_compiled(question.relevant),
+            constraint=_compiled(question.constraint),
+            names=names,
+            allowed=frozenset(names),
+            order=order,
+            limit=text_limit(question),
+        ))
+    return tuple(steps)
+
+
 class _Cleaner:
-    def __init__(self, definition: SurveyDefinition, gminas: Sequence[Choice],
-                 enforce_required: bool) -> None:
-        self.definition = definition
+    def __init__(self, enforce_required: bool) -> None:
         self.enforce_required = enforce_required
-        self.gminas = gminas
         self.answers: Answers = {}
         self.errors: dict[str, str] = {}
 
-    def question(self, question: Question, values: _Values) -> None:
-        qtype = question.type
-        if qtype == QuestionType.NOTE or not relevant(question, self.answers):
+    def step(self, step: _Step, values: _Values) -> None:
+        if step.relevant is not None and not expressions.to_boolean(
+            step.relevant(self.answers, None)
+        ):
             return
-        if qtype == QuestionType.LIKERT_MATRIX:
-            self.matrix(question, values)
-        elif qtype == QuestionType.MULTIPLE_CHOICE:
-            self.multiple(question, values)
-        elif qtype == QuestionType.RANKING:
-            self.ranking(question, values)
-        elif qtype == QuestionType.NUMBER:
-            self.number(question, values)
-        elif qtype in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
-            self.text(question, values)
-        else:
-            self.single(question, values)
+        step.check(self, step, values)
 
     def required(self, field: str) -> None:
         if self.enforce_required:
             self.errors[field] = _("Please answer this question.")
 
-    def store(self, question: Question, field: str, value: str | list[str]) -> None:
+    def store(self, step: _Step, field: str, value: str | list[str]) -> None:
         """Keep an answer if it meets the question's constraint."""
-        if question.constraint and not expressions.satisfies(
-            _parsed(question.constraint), self.answers, value
+        if step.constraint is not None and not expressions.to_boolean(
+            step.constraint(self.answers, value)
         ):
-            message = text_for(question.constraint_message)
+            message = text_for(step.question.constraint_message)
             self.errors[field] = message or _("This answer is not allowed here.")
             return
         self.answers[field] = value
 
-    def choice_names(self, question: Question) -> set[str]:
-        return {c.name for c in choices_for(self.definition, question, self.gminas)}
-
-    def single(self, question: Question, values: _Values) -> None:
+    def single(self, step: _Step, values: _Values) -> None:
+        question = step.question
         chosen = values.one(question.name).strip()
         if not chosen:
             if question.required:
                 self.required(question.name)
             return
-        if chosen not in self.choice_names(question):
+        if chosen not in step.allowed:
             self.errors[question.name] = _("Choose one of the options given.")
             return
-        self.store_with_other(question, values, chosen)
+        self.store_with_other(step, values, chosen)
 
-    def multiple(self, question: Question, values: _Values) -> None:
+    def multiple(self, step: _Step, values: _Values) -> None:
+        question = step.question
         chosen = [value.strip() for value in values.all(question.name) if value.strip()]
         if not chosen:
             if question.required:
                 self.required(question.name)
             return
-        allowed = self.choice_names(question)
+        allowed = step.allowed
         if any(name not in allowed for name in chosen):
             self.errors[question.name] = _("Choose only from the options given.")
             return
         if len(set(chosen)) != len(chosen):
             self.errors[question.name] = _("Each option can be chosen only once.")
             return
-        order = [c.name for c in choices_for(self.definition, question, self.gminas)]
-        chosen.sort(key=order.index)
-        self.store_with_other(question, values, chosen)
+        chosen.sort(key=step.order.__getitem__)
+        self.store_with_other(step, values, chosen)
 
-    def store_with_other(self, question: Question, values: _Values,
+    def store_with_other(self, step: _Step, values: _Values,
                          chosen: str | list[str]) -> None:
         """Store a choice, with its "other (specify)" text when "other" was chosen."""
+        question = step.question
         other = None
         if question.or_other and OTHER in (chosen if isinstance(chosen, list) else [chosen]):
             field = question.name + OTHER_SUFFIX
@@ -240,12 +305,13 @@ class _Cleaner:
             if len(other) > SHORT_TEXT_LIMIT:
                 self.errors[field] = self.too_long(SHORT_TEXT_LIMIT)
                 return
-        self.store(question, question.name, chosen)
+        self.store(step, question.name, chosen)
         if other is not None and question.name in self.answers:
             self.answers[f"{question.name}_other"] = other
 
-    def matrix(self, question: Question, values: _Values) -> None:
-        allowed = self.choice_names(question)
+    def matrix(self, step: _Step, values: _Values) -> None:
+        question = step.question
+        allowed = step.allowed
         for item in question.items:
             chosen = values.one(item.name).strip()
             if not chosen:
@@ -256,8 +322,9 @@ class _Cleaner:
             else:
                 self.answers[item.name] = chosen
 
-    def ranking(self, question: Question, values: _Values) -> None:
-        choices = [c.name for c in choices_for(self.definition, question, self.gminas)]
+    def ranking(self, step: _Step, values: _Values) -> None:
+        question = step.question
+        choices = step.names
         prefix = question.name + ":"
         known = {prefix + name for name in choices}
         if any(field.startswith(prefix) and field not in known for field in values.names()):
@@ -283,9 +350,10 @@ class _Cleaner:
                 "Give each ranked option a different place: 1, 2, 3 and so on, without gaps."
             )
             return
-        self.store(question, question.name, sorted(ranks, key=ranks.__getitem__))
+        self.store(step, question.name, sorted(ranks, key=ranks.__getitem__))
 
-    def number(self, question: Question, values: _Values) -> None:
+    def number(self, step: _Step, values: _Values) -> None:
+        question = step.question
         raw = values.one(question.name)
         if not raw.strip():
             if question.required:
@@ -310,20 +378,20 @@ class _Cleaner:
             self.errors[question.name] = _("Enter a number no greater than %(max)s.") % {
                 "max": _number_label(high)}
         else:
-            self.store(question, question.name, number)
+            self.store(step, question.name, number)
 
-    def text(self, question: Question, values: _Values) -> None:
+    def text(self, step: _Step, values: _Values) -> None:
+        question = step.question
         multiline = question.type == QuestionType.LONG_TEXT
         text = _clean_text(values.one(question.name), multiline=multiline)
         if not text:
             if question.required:
                 self.required(question.name)
             return
-        limit = text_limit(question)
-        if len(text) > limit:
-            self.errors[question.name] = self.too_long(limit)
+        if len(text) > step.limit:
+            self.errors[question.name] = self.too_long(step.limit)
             return
-        self.store(question, question.name, text)
+        self.store(step, question.name, text)
 
     @staticmethod
     def too_long(limit: int) -> str:
@@ -349,9 +417,9 @@ def clean_answers(
     they skipped; everything else is checked the same.
     """
     values = _Values(data)
-    cleaner = _Cleaner(definition, gminas, enforce_required)
-    for question in definition.questions:
-        cleaner.question(question, values)
+    cleaner = _Cleaner(enforce_required)
+    for step in _plan(definition, gminas):
+        cleaner.step(step, values)
     return cleaner.answers, cleaner.errors
 
 

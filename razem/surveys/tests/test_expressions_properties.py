@@ -21,6 +21,7 @@ from razem.surveys.expressions import (
     Number,
     Ref,
     String,
+    compile_expression,
     evaluate,
     is_relevant,
     parse,
@@ -216,3 +217,17 @@ def test_evaluation_never_raises_on_any_answers(tree: Expr, answers: Answers,
                                                 current: object) -> None:
     result = evaluate(tree, answers, current)  # type: ignore[arg-type]
     assert isinstance(result, (bool, str, float))
+
+
+def _same_value(first: object, second: object) -> bool:
+    if isinstance(first, float) and isinstance(second, float) and math.isnan(first):
+        return math.isnan(second)
+    return type(first) is type(second) and first == second
+
+
+@settings(max_examples=500, deadline=None)
+@given(trees, any_answers, any_answer)
+def test_compiled_expressions_give_what_evaluation_gives(tree: Expr, answers: Answers,
+                                                         current: object) -> None:
+    compiled = compile_expression(tree)(answers, current)  # type: ignore[arg-type]
+    assert _same_value(compiled, evaluate(tree, answers, current))  # type: ignore[arg-type]
