@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from contextlib import nullcontext
+from datetime import date
 
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
@@ -106,8 +107,45 @@ def _consume_code(survey: Survey, code: str | None) -> None:
     raise CodeError(CodeError.UNKNOWN)
 
 
-_INSERT_FIELDS = ("survey", "answers", "channel", "submitted_on", "submitted_at", "respondent",
-                  "submission_key")
+# The columns written, in the order _params gives their values.
+_INSERT_COLUMNS = ("survey_id", "answers", "channel", "submitted_on", "submitted_at",
+                   "respondent_id", "submission_key")
+# Field attribute names in model order: Response(*values) takes Model.__init__'s
+# positional path, several times cheaper than matching keywords.
+_ATTNAMES = tuple(field.attname for field in Response._meta.concrete_fields)
+
+# Database alias -> the INSERT statement, composed once per process.
+_INSERT_SQL: dict[str, str] = {}
+
+
+def _insert_statement(connection) -> str:
+    found = _INSERT_SQL.get(connection.alias)
+    if found is None:
+        quote = connection.ops.quote_name
+        columns = [Response._meta.get_field(name).column for name in _INSERT_COLUMNS]
+        found = _INSERT_SQL[connection.alias] = (
+            f"INSERT INTO {quote(Response._meta.db_table)} "
+            f"({', '.join(quote(column) for column in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"RETURNING {quote(Response._meta.pk.column)}")
+    return found
+
+
+def _params(response: Response, connection) -> list:
+    """The row's values as the backend takes them: the same adapters the fields' own
+    get_db_prep_save ends in (JSON text on SQLite, Jsonb on PostgreSQL; dates as the
+    backend stores them), without the generic steps around them."""
+    ops = connection.ops
+    return [response.survey_id,
+            ops.adapt_json_value(response.answers, _ANSWERS_ENCODER),
+            response.channel,
+            ops.adapt_datefield_value(response.submitted_on),
+            ops.adapt_datetimefield_value(response.submitted_at),
+            response.respondent_id,
+            response.submission_key]
+
+
+_ANSWERS_ENCODER = Response._meta.get_field("answers").encoder
 
 
 def _insert(response: Response) -> None:
@@ -115,21 +153,12 @@ def _insert(response: Response) -> None:
 
     Storing a response is the platform's busiest write (a school class submits within
     minutes; the bench posts from 50 clients), and Model.save() spent more time composing
-    its SQL than the database spent storing the row. Values still go through each field's
-    own conversion for the backend (JSON for SQLite, Jsonb for PostgreSQL), and constraint
-    errors still arrive as django.db.IntegrityError. Both backends return the new id.
+    its SQL than the database spent storing the row. Constraint errors still arrive as
+    django.db.IntegrityError. Both backends return the new id.
     """
-    fields = [Response._meta.get_field(name) for name in _INSERT_FIELDS]
     connection = connections[router.db_for_write(Response)]
-    quote = connection.ops.quote_name
-    values = [field.get_db_prep_save(field.pre_save(response, add=True), connection)
-              for field in fields]
-    sql = (f"INSERT INTO {quote(Response._meta.db_table)} "
-           f"({', '.join(quote(field.column) for field in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))}) "
-           f"RETURNING {quote(Response._meta.pk.column)}")
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(_insert_statement(connection), _params(response, connection))
         response.pk = cursor.fetchone()[0]
     response._state.adding = False
     response._state.db = connection.alias
@@ -149,32 +178,31 @@ def submit(
     code: str | None = None,
     submission_key: str | None = None,
     user=None,
+    today: date | None = None,
 ) -> Response:
     """Store one response (cleaned answers), consuming its one-time code if needed.
 
     Raises CodeError when a needed code is missing, unknown or used (nothing is stored).
     A submission key already stored for this survey returns that response instead of
-    storing another, also when two identical posts race each other.
+    storing another, also when two identical posts race each other. `today` is the
+    local date the caller already looked up (the day kept with the response).
     """
     return _store(survey, answers, channel=channel, code=code, submission_key=submission_key,
-                  user=user)[0]
+                  user=user, today=today)[0]
 
 
 def _store(survey: Survey, answers: Mapping[str, object], *, channel: str, code: str | None,
-           submission_key: str | None, user) -> tuple[Response, bool]:
+           submission_key: str | None, user, today: date | None = None
+           ) -> tuple[Response, bool]:
     """(the response, whether it was stored now rather than found by its key)."""
     submission_key = valid_submission_key(submission_key)
-    response = Response(
-        survey=survey,
-        answers=dict(answers),
-        channel=channel,
-        submitted_on=timezone.localdate(),
-        submission_key=submission_key,
-    )
+    values = {"survey_id": survey.pk, "answers": dict(answers), "channel": channel,
+              "submitted_on": today or timezone.localdate(), "submission_key": submission_key}
     if survey.anonymity == Anonymity.CONFIDENTIAL:
-        response.submitted_at = timezone.now()
+        values["submitted_at"] = timezone.now()
         if channel != Channel.PAPER and user is not None and user.is_authenticated:
-            response.respondent = user
+            values["respondent_id"] = user.pk
+    response = Response(*(values.get(name) for name in _ATTNAMES))
     # Insert first and look the key up only when the unique constraint says it is taken:
     # a resent post is rare, and a lookup before every insert cost every respondent. The
     # transaction (a savepoint inside paper entry's) makes losing a race on the key also

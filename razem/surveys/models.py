@@ -157,16 +157,22 @@ def _cached_questionnaire(pk: int, updated_at) -> definitions.SurveyDefinition:
 
 
 class Response(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    # No index of its own: the unique (survey, submission_key) index starts with the
+    # survey and serves every lookup by survey. Each index is one more B-tree written by
+    # every response stored, the platform's busiest write.
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses",
+                               db_index=False)
     answers = models.JSONField(default=dict)
     channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.WEB)
     # Always kept, at day precision only (anonymous mode allows nothing finer).
     submitted_on = models.DateField(default=timezone.localdate)
     # Confidential mode only; always NULL in anonymous mode.
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Indexed only where set (see Meta.indexes): anonymous responses, nearly all of them,
+    # then add no index entry.
     respondent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     # A random key rendered into the form, so a double tap or a resent post stores one
     # response, not two; it says nothing about the respondent.
@@ -178,6 +184,12 @@ class Response(models.Model):
             models.UniqueConstraint(
                 fields=["survey", "submission_key"], name="response_submission_key_unique"
             ),
+        ]
+        indexes = [
+            # Deleting an account looks its responses up to clear the link; a lookup by
+            # respondent implies IS NOT NULL, so both backends use this partial index.
+            models.Index(fields=["respondent"], condition=models.Q(respondent__isnull=False),
+                         name="response_respondent_set"),
         ]
         verbose_name = _("response")
         verbose_name_plural = _("responses")

@@ -80,18 +80,21 @@ def respond(request: HttpRequest, slug: str, survey: str) -> HttpResponse:
     return _respond(request, load_public_survey(slug, survey))
 
 
+def _form_context(survey: Survey) -> dict:
+    return {"survey": survey, "title": _title(survey),
+            "minutes": collect_form.estimated_minutes(survey.questionnaire)}
+
+
 def _respond(request: HttpRequest, survey: Survey) -> HttpResponse:
     today = timezone.localdate()
     if not survey.is_open(today):
         return _closed(request, survey, today)
     definition = survey.questionnaire
     gminas = collection.gmina_choices(survey.partnership)
-    context = {"survey": survey, "title": _title(survey),
-               "minutes": collect_form.estimated_minutes(definition)}
     if request.method != "POST":
         questions, summary = collect_form.build(definition, gminas)
         return render(request, "surveys/respond.html", {
-            **context, "questions": questions, "summary": summary,
+            **_form_context(survey), "questions": questions, "summary": summary,
             "submission_key": _new_key(), "code": "",
         })
     if not ratelimit.allow(request, f"survey:{survey.pk}", settings.RAZEM_SURVEY_RATE_LIMIT):
@@ -111,10 +114,12 @@ def _respond(request: HttpRequest, survey: Survey) -> HttpResponse:
     if not errors and not code_error:
         try:
             collection.submit(survey, answers, channel=Channel.WEB, code=code,
-                              submission_key=key, user=request.user)
+                              submission_key=key, user=request.user, today=today)
         except collection.CodeError as error:
             code_error = error.message
         else:
+            # The success path renders nothing: a respondent's answers are stored and
+            # acknowledged with a redirect, the thank-you page is a separate request.
             return HttpResponseRedirect(
                 _thanks_url(survey.partnership.slug, survey.slug),
                 status=303)
@@ -122,8 +127,8 @@ def _respond(request: HttpRequest, survey: Survey) -> HttpResponse:
     if code_error:
         summary.insert(0, collect_form.SummaryError("q-code", code_error))
     return render(request, "surveys/respond.html", {
-        **context, "questions": questions, "summary": summary, "submission_key": key,
-        "code": code[:20], "code_error": code_error,
+        **_form_context(survey), "questions": questions, "summary": summary,
+        "submission_key": key, "code": code[:20], "code_error": code_error,
     }, status=400)
 
 
