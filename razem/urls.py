@@ -7,6 +7,9 @@ from razem.core import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    # Early: the public survey form is the most requested address (a school class posts
+    # at once), and each pattern tried before it costs every one of those requests.
+    path("p/<slug:slug>/", include("razem.surveys.urls")),
     path("deklaracja-dostepnosci/", views.accessibility, name="accessibility"),
     path("prywatnosc/", views.privacy, name="privacy"),
     path("panel/", views.dashboard, name="dashboard"),
@@ -38,7 +41,6 @@ urlpatterns = [
     path("p/<slug:slug>/raporty/", include("razem.reports.urls")),
     path("p/<slug:slug>/konsultacje/", include("razem.consultations.urls")),
     path("p/<slug:slug>/strategia/", include("razem.strategy.urls")),
-    path("p/<slug:slug>/", include("razem.surveys.urls")),
     path("api/v1/", api.urls),
 ]
 
