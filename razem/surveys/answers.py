@@ -178,8 +178,7 @@ class _Step:
     relevant: expressions.Compiled | None
     constraint: expressions.Compiled | None
     names: tuple[str, ...]  # the choices offered, in order
-    allowed: frozenset[str]
-    order: Mapping[str, int]
+    order: Mapping[str, int]  # choice name -> its position; its keys are the allowed names
     limit: int
 
 
@@ -228,7 +227,6 @@ def _make_plan(definition: SurveyDefinition, gminas: Sequence[Choice]) -> tuple[
             relevant=_compiled(question.relevant),
             constraint=_compiled(question.constraint),
             names=names,
-            allowed=frozenset(names),
             order=order,
             limit=text_limit(question),
         ))
@@ -269,7 +267,7 @@ class _Cleaner:
             if question.required:
                 self.required(question.name)
             return
-        if chosen not in step.allowed:
+        if chosen not in step.order:
             self.errors[question.name] = _("Choose one of the options given.")
             return
         self.store_with_other(step, values, chosen)
@@ -281,7 +279,7 @@ class _Cleaner:
             if question.required:
                 self.required(question.name)
             return
-        allowed = step.allowed
+        allowed = step.order
         if any(name not in allowed for name in chosen):
             self.errors[question.name] = _("Choose only from the options given.")
             return
@@ -311,7 +309,7 @@ class _Cleaner:
 
     def matrix(self, step: _Step, values: _Values) -> None:
         question = step.question
-        allowed = step.allowed
+        allowed = step.order
         for item in question.items:
             chosen = values.one(item.name).strip()
             if not chosen:
