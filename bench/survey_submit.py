@@ -33,7 +33,7 @@ SURVEY_SLUG = "przedsiebiorcy"
 TEMPLATE = "business"
 PATH = f"/p/{DEMO}/s/{SURVEY_SLUG}/"
 SCRIPT = Path(__file__).resolve().parent / "survey_submit.lua"
-SETTLE_TIMEOUT_S = 5.0
+SETTLE_TIMEOUT_S = 10.0
 
 _COUNTS = re.compile(r"^survey_submit: acknowledged (\d+), other (\d+)$", re.MULTILINE)
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
@@ -121,14 +121,19 @@ def sample_answers(definition, gminas) -> dict:
 
 
 def count_rows(survey_id: int) -> int:
-    """Rows of the survey once in-flight requests have finished (the count stops moving)."""
+    """Rows of the survey once in-flight requests have finished and the servers' spools
+    (razem/surveys/spool.py) have stored what they took: the count has stopped moving
+    for longer than a flush interval."""
+    from django.conf import settings
+
     from razem.surveys.models import Response
 
     rows = Response.objects.filter(survey_id=survey_id)
+    pause = max(0.2, 2 * (settings.RAZEM_SURVEY_SPOOL_INTERVAL or 0) + 0.2)
     deadline = time.monotonic() + SETTLE_TIMEOUT_S
     count = rows.count()
     while time.monotonic() < deadline:
-        time.sleep(0.2)
+        time.sleep(pause)
         again = rows.count()
         if again == count:
             break

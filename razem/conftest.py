@@ -37,6 +37,13 @@ def _reset_rate_limiter():
 
 
 @pytest.fixture(autouse=True)
+def _direct_response_writes(settings) -> None:
+    # Responses are stored as they are posted, so a test sees its row at once. The
+    # write-behind spool that production uses has its own tests (surveys/test_spool.py).
+    settings.RAZEM_SURVEY_SPOOL_DIR = None
+
+
+@pytest.fixture(autouse=True)
 def _static_without_manifest(settings) -> None:
     # Production serves hashed files from collectstatic's manifest; tests don't run it.
     settings.STORAGES = {

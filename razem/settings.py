@@ -269,5 +269,11 @@ BDL_API_URL = env_str("BDL_API_URL", "https://bdl.stat.gov.pl/api/v1")
 # Generous on purpose: a school class answers from one address. The limiter keeps only
 # keyed hashes in process memory, never IP addresses at rest (razem/core/ratelimit.py).
 RAZEM_SURVEY_RATE_LIMIT = env_str("RAZEM_SURVEY_RATE_LIMIT", "60/600")
+# Write-behind for web survey responses (razem/surveys/spool.py): each server process
+# appends accepted responses to a spool file here and stores them in batches every
+# RAZEM_SURVEY_SPOOL_INTERVAL seconds. An empty RAZEM_SURVEY_SPOOL_DIR writes each response
+# directly. Several servers sharing one database each need a local spool directory.
+RAZEM_SURVEY_SPOOL_DIR = env_str("RAZEM_SURVEY_SPOOL_DIR", str(VAR_DIR / "spool")) or None
+RAZEM_SURVEY_SPOOL_INTERVAL = float(env_str("RAZEM_SURVEY_SPOOL_INTERVAL", "0.5"))
 # Consultation comments per client and consultation: a person writes a few, not dozens.
 RAZEM_COMMENT_RATE_LIMIT = env_str("RAZEM_COMMENT_RATE_LIMIT", "10/600")

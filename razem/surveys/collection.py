@@ -9,6 +9,7 @@ attributed to the officer who typed it in.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from contextlib import nullcontext
@@ -19,9 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from razem.core.actions import log_action
+from razem.surveys import spool
 from razem.surveys.definition import Choice, Text
 from razem.surveys.models import Anonymity, Channel, OneTimeCode, Response, Survey
 from razem.territory.models import UnitKind
+
+log = logging.getLogger(__name__)
 
 # A key rendered into the form by views_collect; anything else is ignored rather than
 # stored, so a forged key cannot carry data into the table.
@@ -114,6 +118,8 @@ _INSERT_COLUMNS = ("survey_id", "answers", "channel", "submitted_on", "submitted
 # positional path, several times cheaper than matching keywords.
 _ATTNAMES = tuple(field.attname for field in Response._meta.concrete_fields)
 
+_ANSWERS_ENCODER = Response._meta.get_field("answers").encoder
+
 # Database alias -> the INSERT statement, composed once per process.
 _INSERT_SQL: dict[str, str] = {}
 
@@ -145,9 +151,6 @@ def _params(response: Response, connection) -> list:
             response.submission_key]
 
 
-_ANSWERS_ENCODER = Response._meta.get_field("answers").encoder
-
-
 def _insert(response: Response) -> None:
     """INSERT one response, as Model.save() would, without building the query each time.
 
@@ -170,6 +173,20 @@ def _existing(survey: Survey, submission_key: str | None) -> Response | None:
     return Response.objects.filter(survey=survey, submission_key=submission_key).first()
 
 
+def _spooled(values: dict) -> bool:
+    """Hand the row to the process's write-behind spool (razem/surveys/spool.py); False
+    when there is none or it cannot take the row, and the caller stores it directly."""
+    queue = spool.configured_spool()
+    if queue is None:
+        return False
+    try:
+        queue.append(values)
+    except OSError:
+        log.exception("spool: cannot write; storing the response directly")
+        return False
+    return True
+
+
 def submit(
     survey: Survey,
     answers: Mapping[str, object],
@@ -179,6 +196,7 @@ def submit(
     submission_key: str | None = None,
     user=None,
     today: date | None = None,
+    write_behind: bool = False,
 ) -> Response:
     """Store one response (cleaned answers), consuming its one-time code if needed.
 
@@ -186,14 +204,19 @@ def submit(
     A submission key already stored for this survey returns that response instead of
     storing another, also when two identical posts race each other. `today` is the
     local date the caller already looked up (the day kept with the response).
+
+    With `write_behind` (the public form's posts, never inside a transaction) a response
+    that needs no code and has a key goes to the process's spool when one is configured
+    (razem/surveys/spool.py): it is safe on disk when this returns, in the database at
+    the next flush, and the Response returned has no id.
     """
     return _store(survey, answers, channel=channel, code=code, submission_key=submission_key,
-                  user=user, today=today)[0]
+                  user=user, today=today, write_behind=write_behind)[0]
 
 
 def _store(survey: Survey, answers: Mapping[str, object], *, channel: str, code: str | None,
-           submission_key: str | None, user, today: date | None = None
-           ) -> tuple[Response, bool]:
+           submission_key: str | None, user, today: date | None = None,
+           write_behind: bool = False) -> tuple[Response, bool]:
     """(the response, whether it was stored now rather than found by its key)."""
     submission_key = valid_submission_key(submission_key)
     values = {"survey_id": survey.pk, "answers": dict(answers), "channel": channel,
@@ -211,6 +234,8 @@ def _store(survey: Survey, answers: Mapping[str, object], *, channel: str, code:
     # Without a code the INSERT is the whole write and commits by itself; a transaction
     # is needed only to tie it to the code, or as a savepoint inside a caller's one.
     atomic = needs_code or transaction.get_connection().in_atomic_block
+    if write_behind and not needs_code and submission_key and _spooled(values):
+        return response, True
     try:
         with transaction.atomic() if atomic else nullcontext():
             if needs_code:

@@ -114,15 +114,18 @@ def _respond(request: HttpRequest, survey: Survey) -> HttpResponse:
     if not errors and not code_error:
         try:
             collection.submit(survey, answers, channel=Channel.WEB, code=code,
-                              submission_key=key, user=request.user, today=today)
+                              submission_key=key, user=request.user, today=today,
+                              write_behind=True)
         except collection.CodeError as error:
             code_error = error.message
         else:
             # The success path renders nothing: a respondent's answers are stored and
             # acknowledged with a redirect, the thank-you page is a separate request.
-            return HttpResponseRedirect(
-                _thanks_url(survey.partnership.slug, survey.slug),
-                status=303)
+            # Built by hand: HttpResponseRedirect re-checks the scheme of an address
+            # that reverse() made, on every response.
+            response = HttpResponse(status=303)
+            response["Location"] = _thanks_url(survey.partnership.slug, survey.slug)
+            return response
     questions, summary = collect_form.build(definition, gminas, request.POST, errors)
     if code_error:
         summary.insert(0, collect_form.SummaryError("q-code", code_error))
