@@ -31,7 +31,7 @@ demo: install
 	@# The task worker (reports) runs beside the web server and stops with it.
 	@$(PY) manage.py db_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(PY) -m gunicorn razem.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	  $(PY) -m gunicorn razem.wsgi:application --bind 127.0.0.1:$(PORT) --workers $$(nproc) --access-logfile -
 
 # The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at one.
 test: install node_modules/.installed chromium

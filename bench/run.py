@@ -298,7 +298,9 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 def gunicorn() -> Iterator[str]:
     """A production gunicorn on a free loopback port; yields its base URL."""
     port = free_port()
-    workers = int(os.environ.get("BENCH_WORKERS") or 2 * (os.cpu_count() or 1))
+    # As in production (README): one sync worker per core. More workers than cores
+    # measured slower for every page (bench/README.md).
+    workers = int(os.environ.get("BENCH_WORKERS") or os.cpu_count() or 1)
     # No --access-logfile: gunicorn then writes no access log, which would cost time per request.
     # No control socket: its default path is shared by every gunicorn of this user, so a
     # bench beside another gunicorn (make demo, a second bench) would take over its socket.
